@@ -1,0 +1,77 @@
+"""Command line: parse arguments, call the engine, turn problems into messages and exit codes."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .problems import BuildError
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the Retro Stride site, podcast feed and drill guide.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--drafts", action="store_true", help="include drafts")
+    common.add_argument("--future", action="store_true", help="include posts dated in the future")
+    common.add_argument("--base-url", metavar="URL", help="override [site] url, e.g. the GitHub Pages URL")
+    common.add_argument("--out", metavar="DIR", type=Path, help="output folder (default: [build] output, _site)")
+    common.add_argument("--root", metavar="DIR", type=Path, default=Path.cwd(), help="project folder (default: here)")
+    loud = common.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    loud.add_argument("-v", "--verbose", action="store_true", help="print each step")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("build", parents=[common], help="build the site into _site/ (the default)")
+    sub.add_parser("check", parents=[common], help="validate everything, write nothing")
+    narrate = sub.add_parser("narrate", help="synthesise an episode's audio, chapters and transcript")
+    narrate.add_argument("episodes", nargs="+", type=Path, help="episode Markdown files")
+    parser.set_defaults(command="build")
+    for action in common._actions:  # `python build.py --drafts` works without naming `build`
+        if action.option_strings and action.dest != "help":
+            parser._add_action(action)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    if args.command == "narrate":
+        from .narrate import main as narrate_main
+
+        return narrate_main([str(p) for p in args.episodes])
+    from .pipeline import BuildOptions, build, check
+
+    opts = BuildOptions(root=args.root.resolve(), out=args.out.resolve() if args.out else None, base_url=args.base_url,
+                        drafts=args.drafts, future=args.future)
+    say = (lambda msg: None) if args.quiet else print
+    step = print if args.verbose else (lambda msg: None)
+    try:
+        if args.command == "check":
+            result = check(opts)
+            s = result.site
+            say(f"ok: {len(s.episodes)} episodes, {len(s.articles)} articles, {len(s.drills)} drills, "
+                f"{result.outputs.pages} pages checked in {result.seconds:.2f} s; nothing written")
+            return 0
+        result = build(opts, progress=step)
+    except BuildError as exc:
+        report(exc)
+        return 1
+    stats = result.stats
+    assert stats is not None
+    say(f"built {result.outputs.pages} pages and {stats.files} files into {_shown(result.out_dir)} "
+        f"({stats.written} written, {stats.kept} unchanged) in {result.seconds:.2f} s")
+    return 0
+
+
+def report(exc: BuildError) -> None:
+    print(exc.report(), file=sys.stderr)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in exc.problems:
+            print(problem.github_annotation())
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd()).as_posix() + "/"
+    except ValueError:
+        return str(path)

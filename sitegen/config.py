@@ -1,0 +1,305 @@
+"""Read and validate site.toml into a frozen SiteConfig; unknown keys are errors."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .frontmatter import Key
+from .problems import BuildError, Problem
+from .schema import Context, Field, FieldError, boolean, one_of, parse_fields, text, uuid_text
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    role: str
+    href: str | None
+    img: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Funding:
+    url: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PodcastConfig:
+    feed: str  # output file name, e.g. podcast.xml
+    guid: str
+    image: str  # project-relative path of the show art
+    explicit: bool
+    type: str
+    author: str
+    owner_name: str
+    owner_email: str
+    copyright: str
+    locked: bool
+    categories: tuple[tuple[str, str | None], ...]
+    funding: tuple[Funding, ...]
+    persons: tuple[Person, ...]
+    apps: tuple[tuple[str, str], ...]  # (app name, subscribe URL), in site.toml order
+    new_feed_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class GuideConfig:
+    pdf_name: str  # file stem; the paper size is appended
+    papers: tuple[str, ...]  # "a4", "letter"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    root: Path
+    title: str
+    tagline: str
+    description: str
+    url: str  # absolute, ends with "/"
+    language: str
+    author: str
+    email: str
+    timezone: ZoneInfo
+    publish_time: time
+    podcast: PodcastConfig
+    guide: GuideConfig
+    output: Path
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: "/" or "/repo/"."""
+        return urlsplit(self.url).path
+
+    @property
+    def context(self) -> Context:
+        return Context(self.timezone, self.publish_time)
+
+    def with_base_url(self, url: str) -> "SiteConfig":
+        return replace(self, url=_site_url(url, self.context))
+
+
+APP_NAMES = ("apple", "spotify", "overcast", "pocketcasts", "antennapod", "podcastaddict", "castbox", "youtube")
+APP_LABELS = {"apple": "Apple Podcasts", "spotify": "Spotify", "overcast": "Overcast", "pocketcasts": "Pocket Casts",
+              "antennapod": "AntennaPod", "podcastaddict": "Podcast Addict", "castbox": "Castbox", "youtube": "YouTube Music"}
+PAPERS = ("a4", "letter")
+
+
+def _site_url(value: Any, ctx: Context) -> str:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if not parts or parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise FieldError(f"expected an absolute URL such as https://example.github.io/retro-stride/, got {value!r}")
+    return value if value.endswith("/") else value + "/"
+
+
+def _zone(value: Any, ctx: Context) -> ZoneInfo:
+    try:
+        return ZoneInfo(text(value, ctx))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise FieldError(f"unknown time zone {value!r}; use a name such as Europe/London or America/New_York") from None
+
+
+def _time_of_day(value: Any, ctx: Context) -> time:
+    if isinstance(value, time):
+        return value
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", value) if isinstance(value, str) else None
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise FieldError(f"expected a time of day like \"06:00\", got {value!r}")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def _email(value: Any, ctx: Context) -> str:
+    value = text(value, ctx)
+    if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}", value):
+        raise FieldError(f"{value!r} is not an email address like name@example.com")
+    return value
+
+
+def _file_name(value: Any, ctx: Context) -> str:
+    value = text(value, ctx)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value):
+        raise FieldError(f"{value!r}: use a plain file name (letters, digits, . _ -)")
+    return value
+
+
+def _https(value: Any, ctx: Context) -> str:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if not parts or parts.scheme != "https" or not parts.netloc:
+        raise FieldError(f"expected an https:// URL, got {value!r}")
+    return value
+
+
+def _categories(value: Any, ctx: Context) -> tuple[tuple[str, str | None], ...]:
+    from .apple_categories import check_category
+
+    if not isinstance(value, list) or not value:
+        raise FieldError('expected a list such as [["Sports", "Running"], ["Health & Fitness", "Fitness"]]')
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, str):
+            item = [item]
+        if not isinstance(item, list) or not 1 <= len(item) <= 2 or not all(isinstance(x, str) for x in item):
+            raise FieldError(f"category {i + 1}: expected [\"Category\", \"Subcategory\"]")
+        cat, sub = item[0], item[1] if len(item) > 1 else None
+        problem = check_category(cat, sub)
+        if problem:
+            raise FieldError(f"category {i + 1}: {problem}")
+        out.append((cat, sub))
+    return tuple(out)
+
+
+def _table_list(fields: tuple[Field, ...], build: Any) -> Any:
+    def convert(value: Any, ctx: Context) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise FieldError("expected a list of tables")
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise FieldError(f"item {i + 1}: expected a table", (i,))
+            values, problems = parse_fields(item, fields, ctx)
+            if problems:
+                raise FieldError(f"item {i + 1}: {problems[0].message}", (i,))
+            out.append(build(**values))
+        return tuple(out)
+
+    return convert
+
+
+def _apps(value: Any, ctx: Context) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise FieldError("expected a table of app = \"subscribe URL\"")
+    for name, url in value.items():
+        if name not in APP_NAMES:
+            raise FieldError(f"unknown app {name!r}; known: {', '.join(APP_NAMES)}", (name,))
+        _https(url, ctx)
+    return tuple(value.items())
+
+
+def _papers(value: Any, ctx: Context) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise FieldError('expected a list such as ["a4", "letter"]')
+    pick = one_of(*PAPERS)
+    return tuple(dict.fromkeys(pick(v, ctx) for v in value))
+
+
+def _str(name: str, doc: str, required: bool = True, default: Any = None) -> Field:
+    return Field(name, text, required, doc, '"..."', default)
+
+
+SITE_FIELDS = (
+    _str("title", "The show's name."),
+    _str("tagline", "A few words under the title."),
+    _str("description", "One paragraph describing the show (feeds, home page, search engines)."),
+    Field("url", _site_url, True, "Absolute URL the site is served from, with its subpath.", '"https://example.github.io/retro-stride/"'),
+    _str("language", "Language code, e.g. en or en-GB."),
+    _str("author", "Default author of articles and the feed."),
+    Field("email", _email, True, "Contact address shown on the site.", '"hello@example.com"'),
+    Field("timezone", _zone, True, "The show's time zone (IANA name).", '"Europe/London"'),
+    Field("publish_time", _time_of_day, False, "Time of day a bare date is published.", '"06:00"', time(6, 0)),
+)
+PODCAST_FIELDS = (
+    Field("feed", _file_name, False, "Output file of the podcast feed.", '"podcast.xml"', "podcast.xml"),
+    Field("guid", uuid_text, True, "podcast:guid, computed once from the feed URL and pinned.", '"..."'),
+    _str("image", "Show art: square JPEG or PNG, RGB, 1400-3000 px."),
+    Field("explicit", boolean, True, "Default for itunes:explicit.", "false"),
+    Field("type", one_of("episodic", "serial"), False, "itunes:type.", '"episodic"', "episodic"),
+    _str("author", "itunes:author."),
+    _str("owner_name", "itunes:owner name."),
+    Field("owner_email", _email, True, "itunes:owner email (Apple and directories write here).", '"owner@example.com"'),
+    _str("copyright", "Copyright line."),
+    Field("locked", boolean, False, "podcast:locked: refuse imports to other hosts.", "true", True),
+    Field("categories", _categories, True, "Apple categories, most important first.", '[["Sports", "Running"]]'),
+    Field("funding", _table_list((Field("url", _https, True, "", ""), _str("text", "")), Funding), False, "podcast:funding links.", "[]", ()),
+    Field("persons", _table_list((_str("name", ""), _str("role", "", False, "host"), Field("href", _https, False, "", ""), Field("img", _https, False, "", "")), Person), False, "podcast:person entries.", "[]", ()),
+    Field("apps", _apps, False, "Subscribe links per app.", "{}", ()),
+    Field("new_feed_url", _https, False, "Set only when moving the feed: itunes:new-feed-url.", '"https://..."'),
+)
+GUIDE_FIELDS = (
+    Field("pdf", _file_name, False, "File stem of the drill guide PDF.", '"retro-stride-drill-guide"', "retro-stride-drill-guide"),
+    Field("papers", _papers, False, "Paper sizes of the PDF (a4, letter); one file each.", '["a4", "letter"]', ("a4", "letter")),
+)
+BUILD_FIELDS = (
+    Field("output", text, False, "Output folder.", '"_site"', "_site"),
+)
+TABLES = {"site": SITE_FIELDS, "podcast": PODCAST_FIELDS, "guide": GUIDE_FIELDS, "build": BUILD_FIELDS}
+
+
+def read_config(path: Path) -> SiteConfig:
+    """Read site.toml; raise BuildError naming the line of every problem."""
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BuildError([Problem(path.name, 0, f"cannot read the configuration: {exc.strerror}")]) from None
+    return parse_config(raw_text, path.name, path.parent)
+
+
+def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
+    try:
+        data = tomllib.loads(raw_text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise BuildError([Problem(name, int(m.group(1)) if m else 0, f"invalid TOML: {exc}")]) from None
+    lines = _toml_lines(raw_text)
+    problems: list[Problem] = []
+    for table in data:
+        if table not in TABLES:
+            problems.append(Problem(name, lines.get((table,), 0), f"[{table}]: unknown table; known: {', '.join(TABLES)}"))
+    # Bare dates need a zone before the site table is read; UTC stands in for a bad one.
+    ctx = Context(ZoneInfo("UTC"), time(6, 0))
+    parsed: dict[str, dict[str, Any]] = {}
+    for table, fields in TABLES.items():
+        section = data.get(table, {})
+        if not isinstance(section, dict):
+            problems.append(Problem(name, lines.get((table,), 0), f"{table}: expected a [{table}] table"))
+            section = {}
+        values, found = parse_fields(section, fields, ctx)
+        for fp in found:
+            key = (table,) + fp.key
+            line = next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 0)
+            problems.append(Problem(name, line, f"[{table}] {fp.message}"))
+        parsed[table] = values
+    if problems:
+        raise BuildError(problems)
+    s, p, g, b = parsed["site"], parsed["podcast"], parsed["guide"], parsed["build"]
+    return SiteConfig(
+        root=root, title=s["title"], tagline=s["tagline"], description=s["description"], url=s["url"],
+        language=s["language"], author=s["author"], email=s["email"], timezone=s["timezone"],
+        publish_time=s["publish_time"],
+        podcast=PodcastConfig(
+            feed=p["feed"], guid=p["guid"], image=p["image"], explicit=p["explicit"], type=p["type"],
+            author=p["author"], owner_name=p["owner_name"], owner_email=p["owner_email"], copyright=p["copyright"],
+            locked=p["locked"], categories=p["categories"], funding=p["funding"], persons=p["persons"],
+            apps=p["apps"], new_feed_url=p["new_feed_url"],
+        ),
+        guide=GuideConfig(pdf_name=g["pdf"], papers=g["papers"]),
+        output=root / b["output"],
+    )
+
+
+def _toml_lines(raw_text: str) -> dict[Key, int]:
+    """Line of each [table] and key: tomllib keeps no positions, and messages need them."""
+    lines: dict[Key, int] = {}
+    table: Key = ()
+    for n, line in enumerate(raw_text.splitlines(), 1):
+        stripped = line.strip()
+        m = re.fullmatch(r"\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?.*", stripped)
+        if m:
+            table = tuple(m.group(1).split("."))
+            lines.setdefault(table, n)
+            continue
+        m = re.match(r"([A-Za-z0-9_-]+)\s*=", stripped)
+        if m:
+            lines.setdefault(table + (m.group(1),), n)
+    return lines
+
+
+def config_line(root: Path, table: str, key: str) -> int:
+    """Line of a key in site.toml, for problems found after the config was read."""
+    try:
+        return _toml_lines((root / "site.toml").read_text(encoding="utf-8")).get((table, key), 0)
+    except OSError:
+        return 0

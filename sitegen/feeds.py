@@ -1,0 +1,170 @@
+"""The podcast RSS feed, the Atom feed of all posts, chapters JSON, sitemap, robots.txt, search index."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from html import unescape
+from xml.sax.saxutils import escape
+
+from feedgen.feed import FeedGenerator
+
+from .feedext import register_extensions
+from .models import Episode, Site
+from .plan import PageSpec
+from .urls import Urls
+
+GENERATOR = "Retro Stride sitegen"
+
+
+def build_podcast_feed(site: Site, urls: Urls) -> bytes:
+    c, p = site.config, site.config.podcast
+    fg = FeedGenerator()
+    fg.load_extension("podcast")  # before ours: the explicit guard relies on the order
+    register_extensions(fg)
+    fg.title(c.title)
+    # feedgen writes the channel <link> from the last non-self link, so the site goes last.
+    fg.link(href=urls.absolute(p.feed), rel="self", type="application/rss+xml")
+    fg.link(href=urls.absolute(), rel="alternate")
+    fg.description(c.description)
+    fg.language(c.language)
+    fg.copyright(p.copyright)
+    fg.generator(GENERATOR)
+    # The newest episode's date, never the clock: two builds give the same bytes.
+    fg.lastBuildDate(site.episodes[0].published if site.episodes else site.modified)
+    art = urls.absolute(_static_path(p.image))
+    fg.image(url=art, title=c.title, link=urls.absolute())
+    fg.podcast.itunes_author(p.author)
+    fg.podcast.itunes_owner(name=p.owner_name, email=p.owner_email)
+    fg.podcast.itunes_image(art)
+    fg.podcast.itunes_category([{"cat": cat, "sub": sub} if sub else {"cat": cat} for cat, sub in p.categories], replace=True)
+    fg.podcast.itunes_type(p.type)
+    if p.new_feed_url:
+        fg.podcast.itunes_new_feed_url(p.new_feed_url)
+    fg.itunes_explicit.explicit(p.explicit)
+    fg.podcast20.podcast_guid(p.guid)
+    fg.podcast20.podcast_medium("podcast")
+    fg.podcast20.podcast_locked(p.locked, p.owner_email)
+    for f in p.funding:
+        fg.podcast20.podcast_funding(f.url, f.text)
+    for person in p.persons:
+        fg.podcast20.podcast_person(person.name, role=person.role, href=person.href, img=person.img)
+    for ep in site.episodes:  # newest first, in an explicit order
+        _add_episode(fg, ep, site, urls)
+    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+def _add_episode(fg: FeedGenerator, ep: Episode, site: Site, urls: Urls) -> None:
+    page = urls.absolute(f"episodes/{ep.slug}/")
+    fe = fg.add_entry(order="append")
+    fe.title(ep.title)
+    fe.link(href=page)
+    fe.guid(ep.guid, permalink=False)  # a UUID, not a URL: it survives any move
+    fe.pubDate(ep.published)
+    fe.description(ep.summary)
+    fe.content(urls.absolutize_html(ep.body_html), type="CDATA")
+    fe.enclosure(urls.absolute(ep.audio.href), str(ep.audio.length), ep.audio.mime)
+    fe.podcast.itunes_title(ep.title)
+    fe.podcast.itunes_duration(int(round(ep.audio.duration.total_seconds())))
+    fe.podcast.itunes_episode(ep.number)
+    fe.podcast.itunes_episode_type(ep.episode_type)
+    fe.itunes_explicit.explicit(ep.explicit)
+    fe.podcast20.podcast_episode(ep.number)
+    if ep.season:
+        fe.podcast.itunes_season(ep.season)
+        fe.podcast20.podcast_season(ep.season)
+    if ep.transcript:
+        rel = "captions" if ep.transcript.file.mime in ("text/vtt", "application/x-subrip") else None
+        fe.podcast20.podcast_transcript(urls.absolute(ep.transcript.file.href), ep.transcript.file.mime,
+                                        language=site.config.language, rel=rel)
+        fe.podcast20.podcast_transcript(urls.absolute(f"episodes/{ep.slug}/transcript/"), "text/html", language=site.config.language)
+    if ep.chapters:
+        fe.podcast20.podcast_chapters(urls.absolute(f"episodes/{ep.slug}/chapters.json"))
+
+
+def build_chapters_json(ep: Episode, site: Site, urls: Urls) -> bytes:
+    """Podcasting 2.0 JSON chapters, version 1.2.0."""
+    data = {
+        "version": "1.2.0",
+        "title": ep.title,
+        "podcastName": site.config.title,
+        "chapters": [{"startTime": round(ch.seconds, 3), "title": ch.title} for ch in ep.chapters],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def build_atom_feed(site: Site, urls: Urls) -> bytes:
+    c = site.config
+    fg = FeedGenerator()
+    fg.id(urls.absolute())
+    fg.title(c.title)
+    fg.subtitle(c.tagline)
+    fg.author({"name": c.author, "email": c.email})
+    fg.link(href=urls.absolute(), rel="alternate")
+    fg.link(href=urls.absolute("atom.xml"), rel="self")
+    fg.language(c.language)
+    fg.generator(GENERATOR)
+    fg.updated(site.modified)
+    fg.logo(urls.absolute("img/social.jpg"))
+    fg.icon(urls.absolute("img/favicon-32.png"))
+    posts = sorted(site.episodes + site.articles, key=lambda x: (x.published, x.section, x.slug), reverse=True)  # type: ignore[operator]
+    for post in posts:
+        url = urls.absolute(f"{post.section}/{post.slug}/")
+        fe = fg.add_entry(order="append")
+        fe.id(url)
+        fe.title(post.title)
+        fe.link(href=url)
+        fe.published(post.published)
+        fe.updated(post.updated)
+        fe.summary(post.summary)
+        fe.content(urls.absolutize_html(post.body_html), type="html")
+        fe.author({"name": getattr(post, "author", c.author)})
+        for tag in post.tags:
+            fe.category(term=tag)
+    return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+def build_sitemap(site: Site, pages: list[PageSpec], urls: Urls) -> bytes:
+    rows = []
+    for page in pages:
+        if not page.in_sitemap:
+            continue
+        rows.append(f"  <url><loc>{escape(urls.absolute(page.url))}</loc><lastmod>{_lastmod(page, site).isoformat()}</lastmod></url>")
+    body = "\n".join(rows)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}\n</urlset>\n'.encode()
+
+
+def _lastmod(page: PageSpec, site: Site) -> datetime:
+    for key in ("episode", "article"):
+        if key in page.context:
+            return page.context[key].updated
+    if "tag" in page.context:
+        tag = page.context["tag"]
+        return max(x.updated for x in tag.episodes + tag.articles)
+    return site.modified
+
+
+def build_robots(urls: Urls) -> bytes:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n".encode()
+
+
+def build_search_index(site: Site, urls: Urls) -> bytes:
+    """A small JSON index the search page filters in the browser (no server needed)."""
+    docs = []
+    for kind, items in (("Episode", site.episodes), ("Article", site.articles)):
+        for x in items:
+            docs.append({"kind": kind, "title": x.title, "url": urls.path(f"{x.section}/{x.slug}/"), "summary": x.summary,
+                         "tags": list(x.tags), "text": _plain(x.body_html)})
+    for d in site.drills:
+        docs.append({"kind": f"Drill, {d.level}", "title": d.title, "url": urls.path(f"drills/{d.slug}/"), "summary": d.summary,
+                     "tags": [d.level, *d.where], "text": _plain(d.body_html)})
+    return json.dumps(docs, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _plain(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def _static_path(project_path: str) -> str:
+    """static/img/cover.jpg is published at img/cover.jpg."""
+    return project_path.removeprefix("static/")

@@ -1,0 +1,199 @@
+"""The site's data: frozen, fully validated, so templates and feeds never guard."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path, PurePosixPath
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    start: timedelta
+    title: str
+
+    @property
+    def seconds(self) -> float:
+        return self.start.total_seconds()
+
+    @property
+    def clock(self) -> str:
+        return format_clock(self.start)
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    authors: str
+    title: str
+    source: str
+    year: int
+    details: str | None
+    doi: str | None
+    url: str | None
+
+    @property
+    def link(self) -> str | None:
+        return f"https://doi.org/{self.doi}" if self.doi else self.url
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A file the site publishes: where it comes from and what it is."""
+
+    href: str  # site path (e.g. episodes/knee-load/003-knee-load.mp3) or an absolute URL
+    source: Path | None  # local file to copy, None when hosted elsewhere
+    length: int  # bytes
+    mime: str
+    duration: timedelta  # zero for non-audio
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    start: timedelta
+    end: timedelta
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    file: Media  # the .vtt or .srt as published
+    cues: tuple[Cue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    source: str  # project-relative path, for messages
+    slug: str
+    number: int
+    season: int | None
+    title: str
+    published: datetime
+    guid: str
+    summary: str
+    body_html: str
+    audio: Media
+    explicit: bool
+    episode_type: str
+    tags: tuple[str, ...]
+    chapters: tuple[Chapter, ...]
+    transcript: Transcript | None
+    references: tuple[Reference, ...]
+    draft: bool
+
+    section = "episodes"
+
+    @property
+    def path(self) -> PurePosixPath:
+        return PurePosixPath("episodes", self.slug) / ""
+
+    @property
+    def updated(self) -> datetime:
+        return self.published
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    source: str
+    slug: str
+    title: str
+    published: datetime
+    updated: datetime
+    summary: str
+    author: str
+    body_html: str
+    tags: tuple[str, ...]
+    references: tuple[Reference, ...]
+    draft: bool
+
+    section = "articles"
+
+
+@dataclass(frozen=True, slots=True)
+class Drill:
+    source: str
+    slug: str
+    title: str
+    summary: str
+    level: str
+    where: tuple[str, ...]
+    dose: str
+    cues: tuple[str, ...]
+    safety: tuple[str, ...]
+    progression: str
+    stop_if: tuple[str, ...]
+    equipment: tuple[str, ...]
+    related: tuple[str, ...]  # "episodes/slug" or "articles/slug"
+    order: int
+    body_html: str
+    draft: bool
+
+    section = "drills"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    day: str
+    drill: str  # slug
+    dose: str
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    number: int
+    focus: str
+    sessions: tuple[Session, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    title: str
+    summary: str
+    weeks: tuple[Week, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    source: str
+    slug: str
+    title: str
+    summary: str
+    body_html: str
+    draft: bool
+
+    section = "pages"
+
+
+def format_clock(value: timedelta) -> str:
+    """H:MM:SS or M:SS, whole seconds, as podcast apps and readers expect."""
+    total = int(value.total_seconds())
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    slug: str
+    name: str
+    episodes: tuple[Episode, ...]
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A valid site: every reference resolved, drafts and future posts already filtered."""
+
+    config: "SiteConfig"  # noqa: F821 - defined in config.py, which imports this module
+    episodes: tuple[Episode, ...]  # newest first
+    articles: tuple[Article, ...]  # newest first
+    drills: tuple[Drill, ...]  # in guide order
+    program: Program
+    pages: tuple[Page, ...]
+    tags: tuple[Tag, ...]  # by slug
+    include_drafts: bool  # serve mode marks drafts and future posts on the page
+    now: datetime
+
+    @property
+    def modified(self) -> datetime:
+        """Newest publication or update date: the feeds' build date, never the clock."""
+        dates = [e.published for e in self.episodes] + [a.updated for a in self.articles]
+        return max(dates) if dates else datetime(2000, 1, 1).astimezone(self.config.timezone)

@@ -1,0 +1,209 @@
+"""Turn SourceDocs into Episodes, Articles, Drills and Pages (pure: media facts are passed in)."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .config import SiteConfig
+from .frontmatter import Key
+from .markdown_html import render_markdown
+from .media import AudioInfo, MediaError, TranscriptInfo
+from .models import Article, Drill, Episode, Media, Page, Program, Session, Transcript, Week, format_clock
+from .problems import Problem
+from .schema import ARTICLE, DRILL, EPISODE, PAGE, Field, clock, parse_fields, positive_int, text
+from .sources import SourceDoc
+
+_TRANSCRIPT_MIME = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
+
+
+@dataclass(frozen=True, slots=True)
+class MediaFacts:
+    """What was measured on disk before parsing: audio probes and transcript cues."""
+
+    audio: dict[Path, AudioInfo | MediaError] = field(default_factory=dict)
+    transcripts: dict[Path, TranscriptInfo | MediaError] = field(default_factory=dict)
+
+
+Parsed = Episode | Article | Drill | Page
+
+
+def parse_doc(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[Parsed | None, list[Problem]]:
+    parser = {"episodes": parse_episode, "articles": parse_article, "drills": parse_drill, "pages": parse_page}[doc.section]
+    return parser(doc, config, facts)
+
+
+def _fields(doc: SourceDoc, schema: tuple[Field, ...], config: SiteConfig) -> tuple[dict[str, Any], list[Problem]]:
+    values, found = parse_fields(doc.data, schema, config.context)
+    return values, [Problem(doc.rel, doc.line(fp.key) if fp.key else 1, fp.message) for fp in found]
+
+
+def _body(doc: SourceDoc, config: SiteConfig, problems: list[Problem]) -> str:
+    rendered = render_markdown(doc.body, config.base_path)
+    problems.extend(Problem(doc.rel, doc.body_line, issue) for issue in rendered.issues)
+    return rendered.html
+
+
+def parse_episode(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[Episode | None, list[Problem]]:
+    v, problems = _fields(doc, EPISODE, config)
+    body_html = _body(doc, config, problems)
+    audio = _audio(doc, v, facts, problems) if v.get("audio") else None
+    transcript = _transcript(doc, v["transcript"], facts, problems) if v.get("transcript") else None
+    if audio and v.get("chapters"):
+        last = v["chapters"][-1]
+        if last.start >= audio.duration:
+            problems.append(Problem(doc.rel, doc.line(("chapters", len(v["chapters"]) - 1)),
+                                    f"chapters: {last.title!r} starts at {last.clock}, after the audio ends ({format_clock(audio.duration)}); fix its start or the audio"))
+    if problems:
+        return None, problems
+    return Episode(
+        source=doc.rel, slug=doc.slug, number=v["number"], season=v["season"], title=v["title"], published=v["date"],
+        guid=v["guid"], summary=v["summary"], body_html=body_html, audio=audio,  # type: ignore[arg-type]
+        explicit=config.podcast.explicit if v["explicit"] is None else v["explicit"], episode_type=v["episode_type"],
+        tags=v["tags"], chapters=v["chapters"], transcript=transcript, references=v["references"], draft=v["draft"],
+    ), []
+
+
+def _audio(doc: SourceDoc, v: dict[str, Any], facts: MediaFacts, problems: list[Problem]) -> Media | None:
+    ref: str = v["audio"]
+    line = doc.line(("audio",))
+    if "://" in ref:
+        missing = [k for k in ("length", "duration") if v.get(k) is None]
+        if missing:
+            problems.append(Problem(doc.rel, line, f"audio: remote audio needs {' and '.join(missing)} in the front matter "
+                                    "(the build has no network to measure it); add length: <bytes> and duration: \"H:MM:SS\""))
+            return None
+        suffix = PurePosixPath(ref.split("?")[0]).suffix.lower()
+        mime = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".mp4": "audio/mp4", ".ogg": "audio/ogg", ".opus": "audio/ogg"}.get(suffix)
+        if mime is None:
+            problems.append(Problem(doc.rel, line, f"audio: cannot tell the format of {ref}; link an .mp3 or .m4a file"))
+            return None
+        return Media(ref, None, v["length"], mime, v["duration"])
+    for key in ("length", "duration"):
+        if v.get(key) is not None:
+            problems.append(Problem(doc.rel, doc.line((key,)), f"{key}: only for remote audio; the local file is measured, so remove it"))
+    path = doc.path.parent / ref
+    info = facts.audio.get(path)
+    if info is None:
+        info = MediaError(f"{ref} does not exist next to {doc.path.name}; add the file or fix the name")
+    if isinstance(info, MediaError):
+        problems.append(Problem(doc.rel, line, f"audio: {info}"))
+        return None
+    return Media(f"episodes/{doc.slug}/{path.name}", path, info.length, info.mime, info.duration)
+
+
+def _transcript(doc: SourceDoc, ref: str, facts: MediaFacts, problems: list[Problem]) -> Transcript | None:
+    path = doc.path.parent / ref
+    line = doc.line(("transcript",))
+    mime = _TRANSCRIPT_MIME.get(path.suffix.lower())
+    if mime is None:
+        problems.append(Problem(doc.rel, line, f"transcript: {ref} must be a .vtt (WebVTT) or .srt (SubRip) file"))
+        return None
+    info = facts.transcripts.get(path) or MediaError(f"{ref} does not exist next to {doc.path.name}; add it or remove the transcript key")
+    if isinstance(info, MediaError):
+        problems.append(Problem(doc.rel, line, f"transcript: {info}"))
+        return None
+    return Transcript(Media(f"episodes/{doc.slug}/{path.name}", path, info.length, mime, timedelta(0)), info.cues)
+
+
+def parse_article(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[Article | None, list[Problem]]:
+    v, problems = _fields(doc, ARTICLE, config)
+    body_html = _body(doc, config, problems)
+    if not problems and v["updated"] is not None and v["updated"] < v["date"]:
+        problems.append(Problem(doc.rel, doc.line(("updated",)), "updated: earlier than date; it should be the date of a later revision"))
+    if problems:
+        return None, problems
+    return Article(
+        source=doc.rel, slug=doc.slug, title=v["title"], published=v["date"], updated=v["updated"] or v["date"],
+        summary=v["summary"], author=v["author"] or config.author, body_html=body_html, tags=v["tags"],
+        references=v["references"], draft=v["draft"],
+    ), []
+
+
+def parse_drill(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[Drill | None, list[Problem]]:
+    v, problems = _fields(doc, DRILL, config)
+    body_html = _body(doc, config, problems)
+    if problems:
+        return None, problems
+    return Drill(
+        source=doc.rel, slug=doc.slug, title=v["title"], summary=v["summary"], level=v["level"], where=v["where"],
+        dose=v["dose"], cues=v["cues"], safety=v["safety"], progression=v["progression"], stop_if=v["stop_if"],
+        equipment=v["equipment"], related=v["related"], order=v["order"], body_html=body_html, draft=v["draft"],
+    ), []
+
+
+def parse_page(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[Page | None, list[Problem]]:
+    v, problems = _fields(doc, PAGE, config)
+    body_html = _body(doc, config, problems)
+    if problems:
+        return None, problems
+    return Page(doc.rel, doc.slug, v["title"], v["summary"], body_html, v["draft"]), []
+
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def parse_program(data: Any, lines: dict[Key, int], rel_path: str, config: SiteConfig,
+                  drill_slugs: frozenset[str]) -> tuple[Program | None, list[Problem]]:
+    """The multi-week plan in content/drills/_program.yaml."""
+    ctx = config.context
+    problems: list[Problem] = []
+
+    def line(key: Key) -> int:
+        return next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 1)
+
+    def need(value: Any, key: Key, convert: Any) -> Any:
+        try:
+            return convert(value, ctx)
+        except ValueError as exc:
+            problems.append(Problem(rel_path, line(key), f"{'.'.join(map(str, key))}: {exc}"))
+            return None
+
+    if not isinstance(data, dict):
+        return None, [Problem(rel_path, 1, "expected title, summary and weeks")]
+    for key in data:
+        if key not in ("title", "summary", "weeks"):
+            problems.append(Problem(rel_path, line((key,)), f"{key}: unknown key; the program has title, summary, weeks"))
+    title = need(data.get("title"), ("title",), text)
+    summary = need(data.get("summary"), ("summary",), text)
+    weeks: list[Week] = []
+    raw_weeks = data.get("weeks")
+    if not isinstance(raw_weeks, list) or len(raw_weeks) < 4:
+        problems.append(Problem(rel_path, line(("weeks",)), "weeks: expected a list of at least 4 weeks"))
+        raw_weeks = []
+    for i, w in enumerate(raw_weeks):
+        key: Key = ("weeks", i)
+        if not isinstance(w, dict) or set(w) - {"week", "focus", "sessions"}:
+            problems.append(Problem(rel_path, line(key), f"weeks item {i + 1}: expected week, focus, sessions"))
+            continue
+        number = need(w.get("week"), key + ("week",), positive_int)
+        if number is not None and number != i + 1:
+            problems.append(Problem(rel_path, line(key + ("week",)), f"week: expected {i + 1} (weeks are numbered in order)"))
+        focus = need(w.get("focus"), key + ("focus",), text)
+        sessions: list[Session] = []
+        raw_sessions = w.get("sessions")
+        if not isinstance(raw_sessions, list) or not raw_sessions:
+            problems.append(Problem(rel_path, line(key), f"week {i + 1}: sessions must list at least one session"))
+            raw_sessions = []
+        for j, s in enumerate(raw_sessions):
+            skey = key + ("sessions", j)
+            if not isinstance(s, dict) or set(s) != {"day", "drill", "dose"}:
+                problems.append(Problem(rel_path, line(skey), f"week {i + 1} session {j + 1}: expected day, drill and dose"))
+                continue
+            if s["day"] not in DAYS:
+                problems.append(Problem(rel_path, line(skey + ("day",)), f"day: expected one of {', '.join(DAYS)}, got {s['day']!r}"))
+            drill, dose = need(s["drill"], skey + ("drill",), text), need(s["dose"], skey + ("dose",), text)
+            if drill and drill not in drill_slugs:
+                hint = difflib.get_close_matches(drill, sorted(drill_slugs), n=1)
+                problems.append(Problem(rel_path, line(skey + ("drill",)), f"drill: no published drill {drill!r}"
+                                        + (f"; did you mean {hint[0]!r}?" if hint else f"; drills are files in content/drills/")))
+            sessions.append(Session(str(s["day"]), drill or "", dose or ""))
+        weeks.append(Week(number or 0, focus or "", tuple(sessions)))
+    if problems:
+        return None, problems
+    return Program(title, summary, tuple(weeks)), []
+
+
+__all__ = ["MediaFacts", "parse_doc", "parse_episode", "parse_article", "parse_drill", "parse_page", "parse_program", "clock"]

@@ -1,0 +1,74 @@
+"""Render planned pages with Jinja2 (autoescape, StrictUndefined): PageSpec -> bytes."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .config import APP_LABELS
+from .models import Site, format_clock
+from .plan import PageSpec
+from .problems import BuildError, Problem, rel
+from .urls import Urls
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["clock"] = format_clock
+    env.filters["day"] = lambda d: f"{d:%-d %B %Y}"
+    env.filters["iso"] = lambda d: d.isoformat()
+    env.filters["json_ld"] = lambda data: Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"))
+    return env
+
+
+def render_pages(site: Site, pages: list[PageSpec], urls: Urls, templates: Path, extra: dict[str, Any]) -> dict[str, bytes]:
+    """Render every page; template errors become Problems naming the template and line."""
+    env = make_environment(templates)
+    common = {"site": site, "config": site.config, "urls": urls, "apps": [(APP_LABELS[k], v) for k, v in site.config.podcast.apps],
+              **extra}
+    out: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for page in pages:
+        try:
+            html = env.get_template(page.template).render(common, page=page, **page.context)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(rel(Path(exc.filename or page.template), templates.parent), exc.lineno, f"template error: {exc.message}"))
+            break  # the same broken template would fail for every page
+        except jinja2.TemplateNotFound as exc:
+            problems.append(Problem(f"templates/{exc.name}", 0, f"template not found (needed for {page.url or 'the home page'}); restore it"))
+            break
+        except (jinja2.UndefinedError, TypeError, AttributeError, ValueError) as exc:
+            name, line = _template_frame(exc, templates)
+            problems.append(Problem(name, line, f"template error while rendering {page.url or 'the home page'}: {exc}"))
+            break
+        out[str(page.output)] = html.encode("utf-8")
+    if problems:
+        raise BuildError(problems)
+    return out
+
+
+def _template_frame(exc: BaseException, templates: Path) -> tuple[str, int]:
+    """The innermost template file and line in a traceback."""
+    tb = exc.__traceback__
+    found = ("templates", 0)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(str(templates)):
+            found = (rel(Path(filename), templates.parent), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def date_iso(d: datetime) -> str:
+    return d.isoformat()
