@@ -19,7 +19,7 @@ PROGRAM_PATH = "content/drills/_program.yaml"
 
 def assemble_site(config: SiteConfig, docs: list[SourceDoc], facts: MediaFacts, program_yaml: LoadedYaml | None,
                   now: datetime, *, drafts: bool = False, future: bool = False,
-                  earlier: Iterable[Problem] = ()) -> Site:
+                  earlier: Iterable[Problem] = (), known: frozenset[str] = frozenset()) -> Site:
     problems: list[Problem] = list(earlier)
     parsed: dict[str, list[Any]] = defaultdict(list)
     for doc in docs:
@@ -41,7 +41,7 @@ def assemble_site(config: SiteConfig, docs: list[SourceDoc], facts: MediaFacts, 
     drills = tuple(sorted(filter(public, parsed["drills"]), key=lambda d: d.order))
     pages = tuple(sorted(filter(public, parsed["pages"]), key=lambda p: p.slug))
 
-    existing = {f"{d.section}/{d.slug}" for d in docs if d.section in ("episodes", "articles")}
+    existing = {ref for ref in known | {f"{d.section}/{d.slug}" for d in docs} if ref.startswith(("episodes/", "articles/"))}
     published = {f"{x.section}/{x.slug}" for x in episodes + articles}
     for d in parsed["drills"]:
         for i, ref in enumerate(d.related):

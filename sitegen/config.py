@@ -256,7 +256,7 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
         if not isinstance(section, dict):
             problems.append(Problem(name, lines.get((table,), 0), f"{table}: expected a [{table}] table"))
             section = {}
-        values, found = parse_fields(section, fields, ctx)
+        values, found = parse_fields(section, fields, ctx, assign=" = ")
         for fp in found:
             key = (table,) + fp.key
             line = next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 0)

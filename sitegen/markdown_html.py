@@ -5,12 +5,14 @@ when the site lives under a subpath; images without alt text and stray h1s are r
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+_SCRIPT = re.compile(r"<\s*script", re.IGNORECASE)
 _EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "smarty", "sane_lists", "toc"]
 _CONFIG = {"toc": {"permalink": False}, "footnotes": {"BACKLINK_TITLE": "Back to reference %d"}}
 
@@ -50,7 +52,11 @@ class _Renderer:
         self.md.reset()
         self.links.base_path = base_path
         html = self.md.convert(text)
-        return RenderedMarkdown(html, tuple(self.links.links), tuple(self.links.issues))
+        issues = list(self.links.issues)
+        if _SCRIPT.search(text):
+            # Feeds carry the notes as HTML; apps strip or refuse scripts, and pages must not run them.
+            issues.append("raw <script> in the text; remove it (pages and feeds carry no scripts from content)")
+        return RenderedMarkdown(html, tuple(self.links.links), tuple(issues))
 
 
 _renderer: _Renderer | None = None

@@ -60,7 +60,7 @@ LEAD_IN_MS = 300
 SENTENCE_PAUSE_MS = 250
 PARAGRAPH_PAUSE_MS = 400
 SECTION_PAUSE_MS = 700
-TAIL_MS = 600
+TAIL_MS = 500
 
 TARGET_RMS_DBFS = -20.0  # of the speech, pauses excluded
 PEAK_CEILING_DBFS = -1.0
@@ -252,6 +252,7 @@ _WORDS = [
     (r"\bet al\.", "and colleagues"), (r"\bapprox\.", "approximately"), (r"\betc\.", "et cetera."),
     (r"\bcf\.", "compare"), (r"&", " and "), (r"\+", " plus "), (r"=", " equals "),
     (r"/(week|day|hour|minute|min|session|side|leg)\b", r" per \1"),
+    (r"/km\b", " per kilometre"), (r"/mi\b", " per mile"),  # paces: 5:30/km, 6 min/km
 ]
 _CHARS = {"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "—": ", ",
           "…": "...", "°": " degrees", "×": " times ", "½": " and a half", "¼": " and a quarter",
@@ -451,8 +452,10 @@ def render(sections: list[_Section], workdir: Path) -> tuple[array.array, list[C
     gain = min(10 ** (TARGET_RMS_DBFS / 20) * 32768 / max(rms, 1.0),
                10 ** (PEAK_CEILING_DBFS / 20) * 32767 / peak)
     if abs(gain - 1) > 0.01:
-        g = round(gain * 65536)
-        pcm = array.array("h", [(s * g + 32768) >> 16 for s in pcm])
+        g = round(gain * 65536)  # fixed point, so the result is exact and repeatable
+        step = 1 << 20
+        for i in range(0, len(pcm), step):
+            pcm[i : i + step] = array.array("h", [(s * g + 32768) >> 16 for s in pcm[i : i + step]])
     return pcm, cues, chapters
 
 

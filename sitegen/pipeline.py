@@ -62,11 +62,12 @@ def load_site(opts: BuildOptions) -> Site:
     config = read_config(root / "site.toml")
     if opts.base_url:
         config = config.with_base_url(opts.base_url)
-    docs, problems = read_sources(root)
+    docs, problems, known = read_sources(root)
     facts = read_media_facts(docs, root / ".cache" / "media.json")
     problems += read_show_art(root, config.podcast.image, config_line(root, "podcast", "image"))
     now = opts.now or datetime.now(timezone.utc)
-    return assemble_site(config, docs, facts, read_program(root), now, drafts=opts.drafts, future=opts.future, earlier=problems)
+    return assemble_site(config, docs, facts, read_program(root), now, drafts=opts.drafts, future=opts.future,
+                         earlier=problems, known=known)
 
 
 def read_media_facts(docs: list[SourceDoc], cache_file: Path | None) -> MediaFacts:

@@ -336,7 +336,8 @@ class FieldProblem:
     message: str
 
 
-def parse_fields(data: Mapping[str, Any], fields: tuple[Field, ...], ctx: Context) -> tuple[dict[str, Any], list[FieldProblem]]:
+def parse_fields(data: Mapping[str, Any], fields: tuple[Field, ...], ctx: Context,
+                 assign: str = ": ") -> tuple[dict[str, Any], list[FieldProblem]]:
     """Convert every known key, report unknown and missing ones; never raises for bad input."""
     names = {f.name: f for f in fields}
     values: dict[str, Any] = {}
@@ -349,7 +350,7 @@ def parse_fields(data: Mapping[str, Any], fields: tuple[Field, ...], ctx: Contex
         if f.name not in data or data[f.name] is None:
             if f.required:
                 where = (f.name,) if f.name in data else ()
-                problems.append(FieldProblem(where, f"{f.name}: required; add e.g. {f.name}: {_example(f)}"))
+                problems.append(FieldProblem(where, f"{f.name}: required; add e.g. {f.name}{assign}{_example(f)}"))
             else:
                 values[f.name] = f.default
             continue

@@ -32,8 +32,11 @@ class SourceDoc:
         return 1
 
 
-def read_sources(root: Path) -> tuple[list[SourceDoc], list[Problem]]:
+def read_sources(root: Path) -> tuple[list[SourceDoc], list[Problem], frozenset[str]]:
+    """Docs that loaded, problems of those that did not, and every section/slug that exists
+    (so one broken file is reported once, not again by every page that links to it)."""
     docs: list[SourceDoc] = []
+    known: set[str] = set()
     problems: list[Problem] = []
     content = root / "content"
     for section in SECTIONS:
@@ -44,13 +47,16 @@ def read_sources(root: Path) -> tuple[list[SourceDoc], list[Problem]]:
             if path.name.startswith(("_", ".")):
                 continue
             doc = parse_source(path.read_text(encoding="utf-8"), path, rel(path, root), section)
+            slug = slug_from_name(path.name, section)
+            if slug:
+                known.add(f"{section}/{slug}")
             if isinstance(doc, SourceDoc):
                 docs.append(doc)
             else:
                 problems.extend(doc)
     for stray in sorted(content.glob("*.md")) if content.is_dir() else ():
         problems.append(Problem(rel(stray, root), 0, f"not in a section; move it into content/{'|'.join(SECTIONS)}/"))
-    return docs, problems
+    return docs, problems, frozenset(known)
 
 
 def parse_source(text: str, path: Path, rel_path: str, section: str) -> SourceDoc | list[Problem]:

@@ -1,0 +1,150 @@
+"""Every kind of bad input: a message with file and line, exit 1, and the last good output untouched."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import FIXED_NOW, build_site
+from sitegen import cli
+
+EP1 = "content/episodes/001-first-steps.md"
+
+
+def snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / name
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def jpeg(size: tuple[int, int], mode: str = "RGB", fmt: str = "JPEG") -> bytes:
+    buf = io.BytesIO()
+    Image.new(mode, size, "white" if mode != "CMYK" else (0, 0, 0, 0)).save(buf, fmt)
+    return buf.getvalue()
+
+
+def fail_build(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    before = snapshot(root / "_site")
+    code = cli.main(["--root", str(root), "-q"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert snapshot(root / "_site") == before, "a failed build changed the output"
+    assert "nothing was written" in err
+    assert not [p for p in root.iterdir() if p.name.startswith("._site")], "temporary output left behind"
+    return err
+
+
+@pytest.fixture
+def prebuilt(sample: Path) -> Path:
+    build_site(sample, pdf=False)
+    return sample
+
+
+CASES = {
+    "invalid_yaml": (EP1, "tags: [balance, Beginners]", "tags: [balance, Beginners", rf"{EP1}:\d+: invalid YAML"),
+    "missing_required": (EP1, 'summary: "Why a runner would walk backward at all, & how to start."\n', "", rf"{EP1}:1: summary: required"),
+    "wrong_type": (EP1, "number: 1", 'number: "one"', rf"{EP1}:3: number: expected a whole number"),
+    "bad_date": (EP1, "date: 2026-03-03", "date: next tuesday", rf"{EP1}:5: date: expected a date like"),
+    "naive_datetime": (EP1, "date: 2026-03-03", "date: 2026-03-03 06:00:00", rf"{EP1}:5: date: .*no time zone"),
+    "yes_no_surprise": (EP1, "episode_type: full", "episode_type: full\nexplicit: no", rf"{EP1}:10: explicit: YAML reads 'no'"),
+    "sexagesimal_chapter": (EP1, 'start: "0:05"', "start: 1:05", rf"{EP1}:14: chapters.1.start: YAML reads 1:05 as the number 65; quote it"),
+    "unknown_key": (EP1, "season: 1", "seasn: 1", rf"{EP1}:4: seasn: unknown key; did you mean 'season'"),
+    "duplicate_number": ("content/episodes/002-knees-and-you.md", "number: 2", "number: 1", r"content/episodes/\d+-[a-z-]+\.md:3: number: episode number 1 is already used"),
+    "duplicate_guid": ("content/episodes/002-knees-and-you.md", "0c0f8a43-2e4e-4f61-bf7e-4f8c6b7f0d22", "5d6b5e1e-8f55-4a43-9d5b-3a0c2f0e2a11", r":6: guid: guid .* is already used"),
+    "missing_audio": (EP1, "audio: 001-first-steps.mp3", "audio: 001-missing.mp3", rf"{EP1}:8: audio: 001-missing.mp3 does not exist"),
+    "remote_audio_without_length": ("content/episodes/004-remote-bonus.md", "length: 1234567\n", "", r"004-remote-bonus.md:7: audio: remote audio needs length"),
+    "chapter_past_end": (EP1, 'start: "0:09"', 'start: "0:13"', rf"{EP1}:\d+: chapters: 'Your first session' starts at 0:13, after the audio ends \(0:12\)"),
+    "chapters_out_of_order": (EP1, 'start: "0:09"', 'start: "0:04"', rf"{EP1}:\d+: chapters: chapter 3 starts at 0:04, not after"),
+    "missing_transcript": (EP1, "transcript: 001-first-steps.vtt", "transcript: 001-nope.vtt", rf"{EP1}:\d+: transcript: 001-nope.vtt does not exist"),
+    "bad_drill_level": ("content/drills/first-walk.md", "level: beginner", "level: expert", r"first-walk.md:4: level: expected one of beginner, intermediate, advanced"),
+    "bad_drill_related": ("content/drills/first-walk.md", "episodes/first-steps,", "episodes/first-step,", r"first-walk.md:11: related: 'episodes/first-step' is not an episode or article; did you mean 'episodes/first-steps'"),
+    "program_unknown_drill": ("content/drills/_program.yaml", "drill: backward-jog, dose: \"2 x 30 s\"", "drill: backward-jg, dose: \"2 x 30 s\"", r"_program.yaml:\d+: drill: no published drill 'backward-jg'; did you mean 'backward-jog'"),
+    "image_without_alt": ("content/articles/safety-first.md", "See [episode one]", "![](/img/cover.jpg) See [episode one]", r"safety-first.md:\d+: image '/img/cover.jpg' has no alt text"),
+    "unknown_category": ("site.toml", '["Sports", "Running"]', '["Sports", "Jogging"]', r"site.toml:\d+: \[podcast\] categories: category 1"),
+    "bad_owner_email": ("site.toml", 'owner_email = "owner@example.com"', 'owner_email = "owner.example.com"', r"site.toml:\d+: \[podcast\] owner_email: 'owner.example.com' is not an email"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_fails_cleanly(case: str, prebuilt: Path, capsys: pytest.CaptureFixture[str]):
+    name, old, new, expected = CASES[case]
+    edit(prebuilt, name, old, new)
+    err = fail_build(prebuilt, capsys)
+    assert re.search(expected, err), err
+    assert "is not an episode or article" not in err or case == "bad_drill_related", "one mistake, one message"
+
+
+def test_duplicate_slug(prebuilt: Path, capsys):
+    (prebuilt / "content/episodes/009-knees-and-you.md").write_text(
+        (prebuilt / "content/episodes/002-knees-and-you.md").read_text().replace("number: 2", "number: 9")
+        .replace("0c0f8a43-2e4e-4f61-bf7e-4f8c6b7f0d22", "1c0f8a43-2e4e-4f61-bf7e-4f8c6b7f0d99"))
+    err = fail_build(prebuilt, capsys)
+    assert re.search(r"content/episodes/\d{3}-knees-and-you.md: file name: slug .*'knees-and-you' is already used", err), err
+
+
+def test_audio_that_is_not_audio(prebuilt: Path, capsys):
+    (prebuilt / "content/episodes/002-knees-and-you.mp3").write_text("this is a text file, not sound\n" * 40)
+    err = fail_build(prebuilt, capsys)
+    assert re.search(r"002-knees-and-you.md:8: audio: .*002-knees-and-you.mp3", err), err
+
+
+def test_malformed_transcript(prebuilt: Path, capsys):
+    (prebuilt / "content/episodes/001-first-steps.vtt").write_text("hello\n")
+    err = fail_build(prebuilt, capsys)
+    assert re.search(rf"{EP1}:\d+: transcript: 001-first-steps.vtt is not a valid WebVTT file", err), err
+
+
+@pytest.mark.parametrize("art,message", [
+    (None, "does not exist"),
+    (jpeg((1400, 1500)), "must be square"),
+    (jpeg((1000, 1000)), "between 1400x1400 and 3000x3000"),
+    (jpeg((3001, 3001)), "between 1400x1400 and 3000x3000"),
+    (jpeg((1400, 1400), fmt="GIF"), "only JPEG or PNG"),
+    (jpeg((1400, 1400), mode="CMYK"), "RGB"),
+    (b"not an image", "not an image"),
+])
+def test_bad_show_art(art: bytes | None, message: str, prebuilt: Path, capsys):
+    cover = prebuilt / "static/img/cover.jpg"
+    if art is None:
+        cover.unlink()
+    else:
+        cover.write_bytes(art)
+    err = fail_build(prebuilt, capsys)
+    assert re.search(rf"site.toml:\d+: \[podcast\] image: static/img/cover.jpg .*{message}", err), err
+
+
+def test_template_error_names_template_and_line(prebuilt: Path, capsys):
+    edit(prebuilt, "templates/episode.html", "{{ episode.title }}</h1>", "{{ episode.titel }}</h1>")
+    err = fail_build(prebuilt, capsys)
+    assert re.search(r"templates/episode.html:\d+: template error while rendering episodes/.*titel", err), err
+
+
+def test_template_syntax_error(prebuilt: Path, capsys):
+    edit(prebuilt, "templates/home.html", "{% endblock %}", "{% endblok %}")
+    err = fail_build(prebuilt, capsys)
+    assert re.search(r"templates/home.html:\d+: template error", err), err
+
+
+def test_many_problems_reported_together(prebuilt: Path, capsys):
+    edit(prebuilt, EP1, "number: 1", "number: 0")
+    edit(prebuilt, "content/articles/safety-first.md", "date: 2026-03-05", "date: soon")
+    err = fail_build(prebuilt, capsys)
+    assert "001-first-steps.md:3: number" in err and "safety-first.md:3: date" in err and "2 problems found" in err
+
+
+def test_check_writes_nothing(sample: Path, capsys):
+    assert cli.main(["check", "--root", str(sample)]) == 0
+    assert not (sample / "_site").exists()
+    assert "nothing written" in capsys.readouterr().out
+
+
+def test_fixed_clock_is_used(prebuilt: Path):
+    assert FIXED_NOW.year == 2026

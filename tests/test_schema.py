@@ -1,0 +1,70 @@
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sitegen.schema import EPISODE, Context, FieldError, chapters, clock, moment, parse_fields, references, tags
+
+CTX = Context(ZoneInfo("Europe/London"), time(6, 0))
+
+
+def test_moment_bare_date_uses_show_time_and_zone():
+    assert moment(date(2026, 7, 1), CTX) == datetime(2026, 7, 1, 6, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+def test_moment_naive_datetime_is_rejected_with_fix():
+    with pytest.raises(FieldError, match="no time zone"):
+        moment(datetime(2026, 7, 1, 6, 0), CTX)
+
+
+def test_moment_text_is_rejected():
+    with pytest.raises(FieldError, match="YYYY-MM-DD"):
+        moment("next tuesday", CTX)
+
+
+def test_clock_formats():
+    assert clock("1:02:03", CTX) == timedelta(hours=1, minutes=2, seconds=3)
+    assert clock("12:34", CTX) == timedelta(minutes=12, seconds=34)
+    with pytest.raises(FieldError):
+        clock("12:99", CTX)
+    with pytest.raises(FieldError, match="quoted"):
+        clock(90, CTX)
+
+
+def test_chapters_must_ascend_and_start_at_zero():
+    with pytest.raises(FieldError, match="not after") as exc:
+        chapters([{"start": "0:00", "title": "a"}, {"start": "0:00", "title": "b"}], CTX)
+    assert exc.value.key == (1,)
+    with pytest.raises(FieldError, match="0:00"):
+        chapters([{"start": "0:05", "title": "a"}], CTX)
+
+
+def test_references_need_authors_title_source_year():
+    with pytest.raises(FieldError, match="missing source"):
+        references([{"authors": "A", "title": "T", "year": 2020}], CTX)
+    with pytest.raises(FieldError, match="doi"):
+        references([{"authors": "A", "title": "T", "source": "J", "year": 2020, "doi": "https://doi.org/10.1/x"}], CTX)
+
+
+def test_tags_lowercase_and_unique():
+    assert tags(["Knees", "knees", "Balance"], CTX) == ("knees", "balance")
+
+
+def test_parse_fields_unknown_key_suggests_the_right_one():
+    _, problems = parse_fields({"titel": "x"}, EPISODE, CTX)
+    messages = [p.message for p in problems]
+    assert any("did you mean 'title'" in m for m in messages)
+    assert any(m.startswith("title: required") for m in messages)
+
+
+def test_parse_fields_defaults_for_optional_fields():
+    data = {"title": "t", "number": 1, "date": date(2026, 1, 1), "guid": "5d6b5e1e-8f55-4a43-9d5b-3a0c2f0e2a11",
+            "summary": "s", "audio": "a.mp3"}
+    values, problems = parse_fields(data, EPISODE, CTX)
+    assert problems == []
+    assert values["episode_type"] == "full" and values["tags"] == () and values["draft"] is False
+
+
+def test_parse_fields_wrong_type_names_field():
+    _, problems = parse_fields({"number": "three"}, EPISODE, CTX)
+    assert any(p.key == ("number",) and "whole number" in p.message for p in problems)
