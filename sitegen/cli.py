@@ -26,6 +26,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", parents=[common], help="validate everything, write nothing")
     narrate = sub.add_parser("narrate", help="synthesise an episode's audio, chapters and transcript")
     narrate.add_argument("episodes", nargs="+", type=Path, help="episode Markdown files")
+    _add_new_and_serve(sub)
     parser.set_defaults(command="build")
     for action in common._actions:  # `python build.py --drafts` works without naming `build`
         if action.option_strings and action.dest != "help":
@@ -39,6 +40,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .narrate import main as narrate_main
 
         return narrate_main([str(p) for p in args.episodes])
+    if args.command == "new":
+        from .new import main as new_main
+
+        return new_main(args.root.resolve(), args.kind, args.title, slug=args.slug, day=args.date,
+                        quiet=args.quiet, verbose=args.verbose)
+    if args.command == "serve":
+        from .serve import main as serve_main
+
+        return serve_main(args.root.resolve(), port=args.port, out=args.out.resolve() if args.out else None,
+                          pdf=not args.no_pdf, quiet=args.quiet, verbose=args.verbose)
     from .pipeline import BuildOptions, build, check
 
     opts = BuildOptions(root=args.root.resolve(), out=args.out.resolve() if args.out else None, base_url=args.base_url,
@@ -61,6 +72,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     say(f"built {result.outputs.pages} pages and {stats.files} files into {_shown(result.out_dir)} "
         f"({stats.written} written, {stats.kept} unchanged) in {result.seconds:.2f} s")
     return 0
+
+
+def _add_new_and_serve(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    from datetime import date
+
+    place = argparse.ArgumentParser(add_help=False)
+    place.add_argument("--root", metavar="DIR", type=Path, default=Path.cwd(), help="project folder (default: here)")
+    loud = place.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    loud.add_argument("-v", "--verbose", action="store_true", help="print more detail")
+    new = sub.add_parser("new", parents=[place], help="start a new episode, article or drill from the schema",
+                         description="Create content/<section>/<file>.md with every front-matter field, as a draft.")
+    new.add_argument("kind", choices=("episode", "article", "drill"), help="what to create")
+    new.add_argument("title", help="the title, in quotes")
+    new.add_argument("--slug", help="file name and URL part (default: made from the title)")
+    new.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="publication date (default: today)")
+    serve = sub.add_parser("serve", parents=[place], help="preview the site with drafts and future posts, rebuilding on change",
+                           description="Build with drafts and future posts into .cache/serve/, serve it on 127.0.0.1 "
+                                       "under the site's subpath, rebuild when content/, templates/, static/ or "
+                                       "site.toml change, and reload open pages. Stop with Ctrl+C.")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    serve.add_argument("--out", metavar="DIR", type=Path, help="output folder (default: .cache/serve)")
+    serve.add_argument("--no-pdf", action="store_true", help="skip the drill guide PDFs for faster rebuilds")
 
 
 def report(exc: BuildError) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ def pdf_file_name(stem: str, paper: str) -> str:
     return f"{stem}-{paper}.pdf"
 
 
-def build_guide_pdf(html: str, paper: str, urls: Urls, files: dict[str, bytes], copies: dict[str, Path]) -> bytes:
+def build_guide_pdf(html: str, paper: str, urls: Urls, files: dict[str, bytes], copies: dict[str, Path], epoch: int) -> bytes:
     """Render the guide's HTML to PDF with WeasyPrint; assets come from the build, never the network."""
     try:
         import weasyprint
@@ -50,4 +51,13 @@ def build_guide_pdf(html: str, paper: str, urls: Urls, files: dict[str, bytes], 
     paper_css = weasyprint.CSS(string=f"@page {{ size: {PAPER_CSS[paper]}; }}")
     # A fixed identifier (from the content) keeps two builds byte-for-byte identical.
     ident = hashlib.sha256(html.encode() + paper.encode()).hexdigest()[:32].encode()
-    return doc.write_pdf(stylesheets=[paper_css], pdf_identifier=ident, custom_metadata=False)
+    # fontTools stamps subset fonts with "now" unless SOURCE_DATE_EPOCH pins it (to the content's date).
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        return doc.write_pdf(stylesheets=[paper_css], pdf_identifier=ident, custom_metadata=False)
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved

@@ -126,7 +126,7 @@ def build_outputs(site: Site, root: Path, *, pdf: bool = True, progress: Progres
         html = files["guide/index.html"].decode("utf-8")
         for paper in c.guide.papers:
             progress(f"rendering the {PAPER_LABELS[paper]} PDF guide")
-            files[f"guide/{pdf_file_name(c.guide.pdf_name, paper)}"] = build_guide_pdf(html, paper, urls, files, copies)
+            files[f"guide/{pdf_file_name(c.guide.pdf_name, paper)}"] = build_guide_pdf(html, paper, urls, files, copies, int(site.modified.timestamp()))
     claims = [(name, "generated") for name in files] + [(name, str(src)) for name, src in copies.items()]
     check_unique_outputs(claims)
     return Outputs(files, copies, len(pages))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["clock"] = format_clock
     env.filters["day"] = lambda d: f"{d:%-d %B %Y}"
     env.filters["iso"] = lambda d: d.isoformat()
-    env.filters["json_ld"] = lambda data: Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"))
+    env.filters["json_ld"] = json_ld
     return env
 
 
@@ -70,5 +69,7 @@ def _template_frame(exc: BaseException, templates: Path) -> tuple[str, int]:
     return found
 
 
-def date_iso(d: datetime) -> str:
-    return d.isoformat()
+def json_ld(data: Any) -> Markup:
+    """JSON for a <script> block: <, > and & escaped so no title can end the script early."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -22,6 +22,8 @@ class Urls:
 
     def path(self, target: str = "") -> str:
         """Site-absolute path for links inside pages: '/retro-stride/episodes/x/'."""
+        if "://" in target:  # media hosted elsewhere
+            return target
         return self.base_path + target.lstrip("/")
 
     def absolute(self, target: str = "") -> str:
