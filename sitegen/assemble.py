@@ -1,37 +1,40 @@
-"""Parse every source, check what spans files, and assemble one valid Site (or fail with all problems)."""
+"""Check what spans files and assemble one valid Site from the parsed items (or fail with all problems)."""
 from __future__ import annotations
 
 import difflib
 from collections import defaultdict
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .config import SiteConfig
 from .frontmatter import LoadedYaml
 from .models import Article, Drill, Episode, Page, Program, Site, Tag
-from .parse import MediaFacts, parse_doc, parse_program
+from .load import Loaded
+from .parse import parse_program
 from .problems import BuildError, Problem
 from .schema import slugify
-from .sources import SourceDoc
 
 PROGRAM_PATH = "content/drills/_program.yaml"
 
 
-def assemble_site(config: SiteConfig, docs: list[SourceDoc], facts: MediaFacts, program_yaml: LoadedYaml | None,
-                  now: datetime, *, drafts: bool = False, future: bool = False,
+LineOf = Callable[[str, tuple[str | int, ...]], int]
+
+
+def assemble_site(config: SiteConfig, loaded: list[Loaded], program_yaml: LoadedYaml | None, now: datetime, *,
+                  line_of: LineOf, drafts: bool = False, future: bool = False,
                   earlier: Iterable[Problem] = (), known: frozenset[str] = frozenset()) -> Site:
+    """`line_of(path, key)` finds a key's line for problems that span files (only on the error path)."""
     problems: list[Problem] = list(earlier)
     parsed: dict[str, list[Any]] = defaultdict(list)
-    for doc in docs:
-        item, found = parse_doc(doc, config, facts)
-        problems.extend(found)
-        if item is not None:
-            parsed[doc.section].append(item)
+    for entry in loaded:
+        problems.extend(entry.problems)
+        if entry.item is not None:
+            parsed[entry.item.section].append(entry.item)
 
-    problems += _unique(docs, parsed["episodes"], lambda e: e.number, "number", "episode number")
-    problems += _unique(docs, parsed["episodes"], lambda e: e.guid, "guid", "guid")
-    problems += _unique(docs, parsed["episodes"], lambda e: e.slug, "", "slug (the file name after the number)")
-    problems += _unique(docs, parsed["drills"], lambda d: d.order, "order", "order")
+    problems += _unique(line_of, parsed["episodes"], lambda e: e.number, "number", "episode number")
+    problems += _unique(line_of, parsed["episodes"], lambda e: e.guid, "guid", "guid")
+    problems += _unique(line_of, parsed["episodes"], lambda e: e.slug, "", "slug (the file name after the number)")
+    problems += _unique(line_of, parsed["drills"], lambda d: d.order, "order", "order")
 
     def public(item: Any) -> bool:
         return (drafts or not item.draft) and (future or not hasattr(item, "published") or item.published <= now)
@@ -41,13 +44,13 @@ def assemble_site(config: SiteConfig, docs: list[SourceDoc], facts: MediaFacts, 
     drills = tuple(sorted(filter(public, parsed["drills"]), key=lambda d: d.order))
     pages = tuple(sorted(filter(public, parsed["pages"]), key=lambda p: p.slug))
 
-    existing = {ref for ref in known | {f"{d.section}/{d.slug}" for d in docs} if ref.startswith(("episodes/", "articles/"))}
+    existing = {ref for ref in known if ref.startswith(("episodes/", "articles/"))}
     published = {f"{x.section}/{x.slug}" for x in episodes + articles}
     for d in parsed["drills"]:
         for i, ref in enumerate(d.related):
             if ref not in existing:
                 hint = difflib.get_close_matches(ref, sorted(existing), n=1)
-                problems.append(Problem(d.source, _line_of(docs, d.source, "related", i),
+                problems.append(Problem(d.source, line_of(d.source, ("related", i)),
                                         f"related: {ref!r} is not an episode or article"
                                         + (f"; did you mean {hint[0]!r}?" if hint else "; use section/slug of an existing file")))
     drills = tuple(_drop_unpublished(d, published) for d in drills)
@@ -68,20 +71,16 @@ def assemble_site(config: SiteConfig, docs: list[SourceDoc], facts: MediaFacts, 
     return Site(config, episodes, articles, drills, program, pages, _tags(episodes, articles), drafts or future, now)
 
 
-def _unique(docs: list[SourceDoc], items: list[Any], key: Any, field: str, label: str) -> list[Problem]:
+def _unique(line_of: LineOf, items: list[Any], key: Any, field: str, label: str) -> list[Problem]:
     seen: dict[Any, Any] = {}
     out = []
     for item in sorted(items, key=lambda i: i.source):
         k = key(item)
         if k in seen:
-            out.append(Problem(item.source, _line_of(docs, item.source, field) if field else 0, f"{field or 'file name'}: {label} {k!r} is already used by {seen[k].source}; pick another"))
+            out.append(Problem(item.source, line_of(item.source, (field,)) if field else 0, f"{field or 'file name'}: {label} {k!r} is already used by {seen[k].source}; pick another"))
         else:
             seen[k] = item
     return out
-
-
-def _line_of(docs: list[SourceDoc], source: str, *key: str | int) -> int:
-    return next((d.line(key) for d in docs if d.rel == source), 0)
 
 
 def _drop_unpublished(drill: Drill, published: set[str]) -> Drill:

@@ -60,17 +60,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             result = check(opts)
             s = result.site
+            assert s is not None
             say(f"ok: {len(s.episodes)} episodes, {len(s.articles)} articles, {len(s.drills)} drills, "
-                f"{result.outputs.pages} pages checked in {result.seconds:.2f} s; nothing written")
+                f"{result.pages} pages checked in {result.seconds:.2f} s; nothing written")
             return 0
         result = build(opts, progress=step)
     except BuildError as exc:
         report(exc)
         return 1
     stats = result.stats
-    assert stats is not None
-    say(f"built {result.outputs.pages} pages and {stats.files} files into {_shown(result.out_dir)} "
-        f"({stats.written} written, {stats.kept} unchanged) in {result.seconds:.2f} s")
+    if result.site is None:
+        say(f"nothing changed: {_shown(result.out_dir)} is up to date ({stats.files} files) ({result.seconds:.2f} s)")
+    else:
+        say(f"built {result.pages} pages and {stats.files} files into {_shown(result.out_dir)} "
+            f"({stats.written} written, {stats.kept} unchanged) in {result.seconds:.2f} s")
     return 0
 
 

@@ -1,12 +1,11 @@
 """Measure the files the feed describes: audio length and duration, transcripts.
 
-Probing every MP3 on every build is slow for a big show, so results are cached in
-.cache/media.json keyed by path, size and modification time.
+Results are cached with the parsed episode (sitegen/load.py), keyed by each file's size and
+modification time, so a big show does not re-read every MP3 on each build.
 """
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from .models import Cue
 
 AUDIO_SUFFIXES = (".mp3", ".m4a", ".mp4", ".ogg", ".oga", ".opus")
 _MIME = {"MP3": "audio/mpeg", "MP4": "audio/mp4", "OggVorbis": "audio/ogg", "OggOpus": "audio/ogg", "OggFLAC": "audio/ogg"}
-CACHE_VERSION = 1
 
 
 class MediaError(ValueError):
@@ -45,32 +43,17 @@ def probe_audio(path: Path) -> AudioInfo:
     return AudioInfo(path.stat().st_size, round(float(audio.info.length), 3), _MIME[type(audio).__name__])
 
 
-def read_audio_infos(paths: list[Path], cache_file: Path | None) -> dict[Path, AudioInfo | MediaError]:
-    """Probe each file, reusing cached results for files whose size and mtime are unchanged."""
-    cache = _load_cache(cache_file)
-    fresh: dict[str, dict[str, object]] = {}
+def read_audio_infos(paths: list[Path]) -> dict[Path, AudioInfo | MediaError]:
+    """Probe each file; a missing or unreadable one maps to the error to report."""
     out: dict[Path, AudioInfo | MediaError] = {}
     for path in paths:
-        try:
-            st = path.stat()
-        except OSError:
+        if not path.is_file():
             out[path] = MediaError(f"{path.name} does not exist; add the file or fix the name")
             continue
-        key = f"{path}|{st.st_size}|{st.st_mtime_ns}"
-        hit = cache.get(key)
-        if hit is not None:
-            out[path] = AudioInfo(**hit)  # type: ignore[arg-type]
-            fresh[key] = hit
-            continue
         try:
-            info = probe_audio(path)
+            out[path] = probe_audio(path)
         except MediaError as exc:
             out[path] = exc
-            continue
-        out[path] = info
-        fresh[key] = asdict(info)
-    if cache_file is not None and fresh != cache:
-        _save_cache(cache_file, fresh)
     return out
 
 
@@ -98,25 +81,3 @@ def read_transcript(path: Path) -> TranscriptInfo:
     if not cues:
         raise MediaError(f"{path.name} has no cues")
     return TranscriptInfo(cues, path.stat().st_size)
-
-
-def _load_cache(cache_file: Path | None) -> dict[str, dict[str, object]]:
-    if cache_file is None:
-        return {}
-    try:
-        data = json.loads(cache_file.read_text())
-        if data.get("version") == CACHE_VERSION and isinstance(data.get("entries"), dict):
-            return data["entries"]
-    except (OSError, ValueError, AttributeError):
-        pass  # a missing or corrupt cache is rebuilt, never trusted
-    return {}
-
-
-def _save_cache(cache_file: Path, entries: dict[str, dict[str, object]]) -> None:
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": CACHE_VERSION, "entries": entries}, sort_keys=True))
-        tmp.replace(cache_file)
-    except OSError:
-        pass  # a cache that cannot be written only costs time

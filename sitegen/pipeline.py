@@ -1,29 +1,34 @@
-"""The whole build, top to bottom: read, parse, assemble, plan, render, write."""
+"""The whole build, top to bottom: read, parse, assemble, plan, render, write.
+
+Incremental: unchanged content files are not parsed again, unchanged pages and feeds are
+not rendered again, unchanged output files are not rewritten, and when no input changed at
+all the build stops after comparing file signatures. Output is the same as a cold build.
+"""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from . import ENGINE_VERSION
 from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_static
-from .config import config_line, read_config, PAPERS
-from .feeds import build_atom_feed, build_chapters_json, build_podcast_feed, build_robots, build_search_index, build_sitemap
+from .cache import DocCache, Index, digest, read_doc_cache, read_index, stat_sig, write_cache
+from .config import SiteConfig, config_line, read_config
+from .digests import Digests, tree_digest
 from .frontmatter import LoadedYaml, parse_yaml
-from .guide import PAPER_LABELS, build_guide_pdf, pdf_file_name, qr_svg
-from .media import AUDIO_SUFFIXES, read_audio_infos, read_transcript, MediaError
+from .load import Loaded, list_sources, load_items
 from .models import Site
-from .parse import MediaFacts
 from .plan import check_unique_outputs, plan_pages
-from .render import render_pages
-from .schema import slugify
-from .seo import structured_data
-from .sources import SourceDoc, read_sources
+from .problems import Problem
+from .sources import parse_source
 from .urls import Urls
 from .write import WriteStats, write_site
+
+ENGINE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,20 +40,23 @@ class BuildOptions:
     future: bool = False
     now: datetime | None = None  # injected clock; decides only what is published, never printed
     pdf: bool = True
+    cache: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class Outputs:
-    files: dict[str, bytes]  # generated
+    files: dict[str, bytes]  # generated now
     copies: dict[str, Path]  # published as they are
+    keep: frozenset[str]  # unchanged since the last build: carried over without rendering
+    digests: dict[str, str]  # output path -> what it was made of
     pages: int
 
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    site: Site
-    outputs: Outputs
-    stats: WriteStats | None
+    site: Site | None  # None when nothing changed and nothing was read
+    pages: int
+    stats: WriteStats
     seconds: float
     out_dir: Path
 
@@ -56,37 +64,77 @@ class BuildResult:
 Progress = Callable[[str], None]
 
 
-def load_site(opts: BuildOptions) -> Site:
+def _quiet(_: str) -> None:
+    pass
+
+
+def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
+    started = time.perf_counter()
+    root = opts.root
+    config = _config(opts)
+    out_dir = (opts.out or config.output).resolve()
+    now = opts.now or datetime.now(timezone.utc)
+    cache_dir = root / ".cache"
+    index = read_index(cache_dir) if opts.cache else Index()
+    sigs = _stat_inputs(root)
+    files, stray = list_sources(root)
+    if index.inputs == _input_signature(sigs, opts, out_dir, index.dates, now) and _intact(out_dir, index.outputs):
+        progress("no input changed since the last build")
+        n = len(index.outputs)
+        return BuildResult(None, sum(p.endswith(".html") for p in index.outputs), WriteStats(n, 0, n),
+                           time.perf_counter() - started, out_dir)
+    docs = read_doc_cache(cache_dir) if opts.cache else DocCache()
+    progress(f"reading {len(files)} content files")
+    site, loaded = load_site(opts, config, now, files, stray, docs)
+    outputs = build_outputs(site, root, loaded, previous=index.outputs, out_dir=out_dir, pdf=opts.pdf, progress=progress)
+    progress(f"writing {len(outputs.digests)} files")
+    stats = write_site(outputs.files, outputs.copies, out_dir, keep=outputs.keep)
+    if opts.cache:
+        recorded = {}
+        for name, d in outputs.digests.items():
+            _, size, mtime = stat_sig(out_dir / name)
+            recorded[name] = (d, size, mtime)
+        dates = {e.rel: (e.content, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
+                         bool(getattr(e.item, "draft", False))) for e in loaded if e.item is not None}
+        write_cache(cache_dir, Index(_input_signature(sigs, opts, out_dir, dates, now), str(out_dir), recorded, dates), docs)
+    return BuildResult(site, outputs.pages, stats, time.perf_counter() - started, out_dir)
+
+
+def check(opts: BuildOptions) -> BuildResult:
+    """Everything a build does except the PDF and the write; the cache is read, never written."""
+    started = time.perf_counter()
+    config = _config(opts)
+    files, stray = list_sources(opts.root)
+    docs = read_doc_cache(opts.root / ".cache") if opts.cache else DocCache()
+    site, loaded = load_site(opts, config, opts.now or datetime.now(timezone.utc), files, stray, docs)
+    outputs = build_outputs(site, opts.root, loaded, previous={}, out_dir=None, pdf=False)
+    return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, config.output)
+
+
+def _config(opts: BuildOptions) -> SiteConfig:
+    config = read_config(opts.root / "site.toml")
+    return config.with_base_url(opts.base_url) if opts.base_url else config
+
+
+def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, files: list, stray: list[Problem],
+              docs: DocCache) -> tuple[Site, list[Loaded]]:
     """Read and validate everything; raise BuildError listing every problem."""
     root = opts.root
-    config = read_config(root / "site.toml")
-    if opts.base_url:
-        config = config.with_base_url(opts.base_url)
-    docs, problems, known = read_sources(root)
-    facts = read_media_facts(docs, root / ".cache" / "media.json")
+    key = digest(ENGINE_VERSION, _engine_signature(), config)
+    if docs.config != key:
+        docs.config, docs.docs = key, {}
+    problems = list(stray)
+    for f in files:
+        if f.slug is None:
+            pattern = "NNN-slug.md, e.g. 004-hill-repeats.md" if f.section == "episodes" else "slug.md in lowercase letters, digits and hyphens"
+            problems.append(Problem(f.rel, 0, f"file name {f.path.name!r} does not fit; name it {pattern}"))
+    good = [f for f in files if f.slug is not None]
+    loaded = load_items(good, config, docs)
     problems += read_show_art(root, config.podcast.image, config_line(root, "podcast", "image"))
-    now = opts.now or datetime.now(timezone.utc)
-    return assemble_site(config, docs, facts, read_program(root), now, drafts=opts.drafts, future=opts.future,
-                         earlier=problems, known=known)
-
-
-def read_media_facts(docs: list[SourceDoc], cache_file: Path | None) -> MediaFacts:
-    """Measure the local audio and transcripts that episodes name (before parsing needs them)."""
-    audio_paths, transcripts = [], {}
-    for doc in docs:
-        if doc.section != "episodes":
-            continue
-        ref = doc.data.get("audio")
-        if isinstance(ref, str) and "://" not in ref and ".." not in ref:
-            audio_paths.append(doc.path.parent / ref)
-        ref = doc.data.get("transcript")
-        if isinstance(ref, str) and ".." not in ref:
-            path = doc.path.parent / ref
-            try:
-                transcripts[path] = read_transcript(path)
-            except MediaError as exc:
-                transcripts[path] = exc
-    return MediaFacts(read_audio_infos(sorted(set(audio_paths)), cache_file), transcripts)
+    known = frozenset(f"{f.section}/{f.slug}" for f in good)
+    site = assemble_site(config, loaded, read_program(root), now, line_of=_line_finder(root, good), drafts=opts.drafts,
+                         future=opts.future, earlier=problems, known=known)
+    return site, loaded
 
 
 def read_program(root: Path) -> LoadedYaml | None:
@@ -96,11 +144,45 @@ def read_program(root: Path) -> LoadedYaml | None:
     return parse_yaml(path.read_text(encoding="utf-8"), first_line=1)
 
 
-def build_outputs(site: Site, root: Path, *, pdf: bool = True, progress: Progress = lambda _: None) -> Outputs:
+def _line_finder(root: Path, files: list) -> Callable[[str, tuple], int]:
+    by_rel = {f.rel: f for f in files}
+
+    def line_of(rel: str, key: tuple) -> int:
+        f = by_rel.get(rel)
+        if f is None:
+            return 0
+        doc = parse_source(f.path.read_text(encoding="utf-8"), f.path, f.rel, f.section)
+        return doc.line(key) if not isinstance(doc, list) else 0
+
+    return line_of
+
+
+def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dict[str, tuple[str, int, int]],
+                  out_dir: Path | None, pdf: bool = True, progress: Progress = _quiet) -> Outputs:
+    """Render what changed; carry over what did not (checked against the file on disk)."""
+    from .render import render_pages
+    from .feeds import build_atom_feed, build_chapters_json, build_podcast_feed, build_robots, build_search_index, build_sitemap
+    from .guide import PAPER_LABELS, pdf_file_name, qr_svg
+    from .schema import slugify
+    from .seo import structured_data
+
     copies, fingerprints = read_static(root / "static")
     urls = Urls(site.config.url, fingerprints)
     pages = plan_pages(site)
     c = site.config
+    dig = Digests(site, {e.rel: e.digest for e in loaded},
+                  digest(ENGINE_VERSION, _engine_signature(), c, tree_digest(root / "templates"), fingerprints, site.include_drafts))
+    wanted: dict[str, str] = {}
+    keep: set[str] = set()
+
+    def unchanged(name: str, d: str) -> bool:
+        wanted[name] = d
+        old = previous.get(name)
+        if out_dir is not None and old is not None and old[0] == d and stat_sig(out_dir / name)[1:] == old[1:]:
+            keep.add(name)
+            return True
+        return False
+
     template_globals = {
         "structured_data": lambda page: structured_data(page, site, urls),
         "qr_svg": qr_svg,
@@ -109,44 +191,82 @@ def build_outputs(site: Site, root: Path, *, pdf: bool = True, progress: Progres
         "slugify": slugify,
         "drills_by_slug": {d.slug: d for d in site.drills},
     }
-    progress(f"rendering {len(pages)} pages")
-    files = render_pages(site, pages, urls, root / "templates", template_globals)
-    files[c.podcast.feed] = build_podcast_feed(site, urls)
-    files["atom.xml"] = build_atom_feed(site, urls)
-    files["sitemap.xml"] = build_sitemap(site, pages, urls)
-    files["robots.txt"] = build_robots(urls)
-    files["search.json"] = build_search_index(site, urls)
+    page_digests = {str(p.output): dig.page(p) for p in pages}
+    todo = [p for p in pages if not unchanged(str(p.output), page_digests[str(p.output)])]
+    progress(f"rendering {len(todo)} of {len(pages)} pages")
+    files = render_pages(site, todo, urls, root / "templates", template_globals)
+    episodes, posts = dig.value(site.episodes), dig.value(site.articles)
+    generated = {
+        c.podcast.feed: (dig.of("podcast", episodes), lambda: build_podcast_feed(site, urls)),
+        "atom.xml": (dig.of("atom", episodes, posts), lambda: build_atom_feed(site, urls)),
+        "sitemap.xml": (dig.of("sitemap", sorted(page_digests.items())), lambda: build_sitemap(site, pages, urls)),
+        "robots.txt": (dig.of("robots"), lambda: build_robots(urls)),
+        "search.json": (dig.of("search", episodes, posts, dig.value(site.drills)), lambda: build_search_index(site, urls)),
+    }
     for ep in site.episodes:
         if ep.chapters:
-            files[f"episodes/{ep.slug}/chapters.json"] = build_chapters_json(ep, site, urls)
+            generated[f"episodes/{ep.slug}/chapters.json"] = (dig.of("chapters", dig.item(ep)),
+                                                              lambda ep=ep: build_chapters_json(ep, site, urls))
         for media in (ep.audio, ep.transcript.file if ep.transcript else None):
             if media is not None and media.source is not None:
                 copies[media.href] = media.source
+    for name, (d, make) in generated.items():
+        if not unchanged(name, d):
+            files[name] = make()
     if pdf:
-        html = files["guide/index.html"].decode("utf-8")
+        guide = "guide/index.html"
         for paper in c.guide.papers:
+            name = f"guide/{pdf_file_name(c.guide.pdf_name, paper)}"
+            if unchanged(name, digest(page_digests[guide], paper)):
+                continue
+            if guide not in files:  # the page is carried over, but the PDF is not: render the page's HTML again
+                files.update(render_pages(site, [p for p in pages if str(p.output) == guide], urls, root / "templates", template_globals))
+            from .guide import build_guide_pdf  # WeasyPrint loads only when a PDF is made
+
             progress(f"rendering the {PAPER_LABELS[paper]} PDF guide")
-            files[f"guide/{pdf_file_name(c.guide.pdf_name, paper)}"] = build_guide_pdf(html, paper, urls, files, copies, int(site.modified.timestamp()))
-    claims = [(name, "generated") for name in files] + [(name, str(src)) for name, src in copies.items()]
+            files[name] = build_guide_pdf(files[guide].decode("utf-8"), paper, urls, files, copies, int(site.modified.timestamp()))
+    claims = [(name, "generated") for name in wanted] + [(name, str(src)) for name, src in copies.items()]
     check_unique_outputs(claims)
-    return Outputs(files, copies, len(pages))
+    for name, src in copies.items():
+        wanted.setdefault(name, digest("copy", stat_sig(src)[1:]))
+    return Outputs(files, copies, frozenset(keep), wanted, len(pages))
 
 
-def build(opts: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
-    started = time.perf_counter()
-    site = load_site(opts)
-    outputs = build_outputs(site, opts.root, pdf=opts.pdf, progress=progress)
-    out_dir = opts.out or site.config.output
-    stats = write_site(outputs.files, outputs.copies, out_dir)
-    return BuildResult(site, outputs, stats, time.perf_counter() - started, out_dir)
+def _stat_inputs(root: Path) -> list[tuple[str, int, int]]:
+    """Stat of every input file, taken before anything is read (so a mid-build edit is seen next time)."""
+    sigs = [stat_sig(root / "site.toml")]
+    for folder in ("content", "templates", "static"):
+        base = root / folder
+        if base.is_dir():
+            sigs += [stat_sig(p) for p in sorted(base.rglob("*")) if p.is_file()]
+    return sigs
 
 
-def check(opts: BuildOptions) -> BuildResult:
-    """Everything a build does except the PDF and the write."""
-    started = time.perf_counter()
-    site = load_site(opts)
-    outputs = build_outputs(site, opts.root, pdf=False)
-    return BuildResult(site, outputs, None, time.perf_counter() - started, opts.out or site.config.output)
+def _input_signature(sigs: list[tuple[str, int, int]], opts: BuildOptions, out_dir: Path, dates: dict[str, tuple[str, float, bool]],
+                     now: datetime) -> str:
+    """Inputs, options, and which posts are public (or scheduled) at `now`: equal signatures, equal output.
+    A new or changed file changes `sigs`, so the dates known from the last build are those of unchanged files."""
+    t = now.timestamp()
+    visible = sorted((rel, (opts.drafts or not draft) and (opts.future or ts <= t), ts > t) for rel, (_, ts, draft) in dates.items())
+    return digest(ENGINE_VERSION, _engine_signature(), sigs, visible, opts.drafts, opts.future, opts.base_url, opts.pdf, str(out_dir))
 
 
-__all__ = ["BuildOptions", "BuildResult", "build", "check", "load_site", "build_outputs", "PAPERS"]
+def _intact(out_dir: Path, outputs: dict[str, tuple[str, int, int]]) -> bool:
+    """Every file the last build wrote is still there, unmodified (by size and mtime)."""
+    if not outputs:
+        return False
+    return all(stat_sig(out_dir / name)[1:] == (size, mtime) for name, (_, size, mtime) in outputs.items())
+
+
+_engine_sig: str | None = None
+
+
+def _engine_signature() -> str:
+    """The engine's own source: a changed module invalidates the cache even without a version bump."""
+    global _engine_sig
+    if _engine_sig is None:
+        _engine_sig = digest(*[(p.name, p.read_bytes()) for p in sorted(ENGINE_DIR.glob("*.py"))])
+    return _engine_sig
+
+
+__all__ = ["BuildOptions", "BuildResult", "build", "check", "load_site", "build_outputs"]

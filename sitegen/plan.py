@@ -27,7 +27,8 @@ class PageSpec:
 def plan_pages(site: Site) -> list[PageSpec]:
     c = site.config
     pages = [
-        PageSpec("", "home.html", "the home page", {}, c.title, c.description),
+        PageSpec("", "home.html", "the home page", {"latest_episodes": site.episodes[:4], "latest_articles": site.articles[:4],
+                                                    "program": site.program, "drills": site.drills}, c.title, c.description),
         PageSpec("episodes/", "episode_list.html", "the episode archive", {"episodes": site.episodes}, "Episodes",
                  f"Every episode of {c.title}, newest first, with show notes, chapters and transcripts."),
         PageSpec("articles/", "article_list.html", "the article list", {"articles": site.articles}, "Articles",
@@ -35,7 +36,8 @@ def plan_pages(site: Site) -> list[PageSpec]:
         PageSpec("tags/", "tags.html", "the tag index", {"tags": site.tags}, "Topics", f"Every topic on {c.title}."),
         PageSpec("drills/", "drill_list.html", "the drill list", {"drills": site.drills}, "Drills",
                  "Backward walking and running drills, from first steps to intervals, with doses, cues and safety notes."),
-        PageSpec("guide/", "guide.html", "the drill guide", {"drills": site.drills, "program": site.program}, site.program.title,
+        PageSpec("guide/", "guide.html", "the drill guide", {"drills": site.drills, "program": site.program, "modified": site.modified},
+                 site.program.title,
                  site.program.summary),
         PageSpec("search/", "search.html", "the search page", {}, "Search", f"Search the episodes and articles of {c.title}."),
         PageSpec("404.html", "404.html", "the not-found page", {}, "Page not found", "This page does not exist.", in_sitemap=False),

@@ -1,4 +1,4 @@
-"""Find the content files and split each into front matter and body."""
+"""Split a content file into front matter and body, keeping the line of every key."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .frontmatter import Key, parse_yaml, split_front_matter
-from .problems import Problem, rel
+from .problems import Problem
 
 SECTIONS = ("episodes", "articles", "drills", "pages")
 _SLUG = r"[a-z0-9][a-z0-9-]*"
@@ -30,33 +30,6 @@ class SourceDoc:
             if key[:n] in self.lines:
                 return self.lines[key[:n]]
         return 1
-
-
-def read_sources(root: Path) -> tuple[list[SourceDoc], list[Problem], frozenset[str]]:
-    """Docs that loaded, problems of those that did not, and every section/slug that exists
-    (so one broken file is reported once, not again by every page that links to it)."""
-    docs: list[SourceDoc] = []
-    known: set[str] = set()
-    problems: list[Problem] = []
-    content = root / "content"
-    for section in SECTIONS:
-        folder = content / section
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.md")):
-            if path.name.startswith(("_", ".")):
-                continue
-            doc = parse_source(path.read_text(encoding="utf-8"), path, rel(path, root), section)
-            slug = slug_from_name(path.name, section)
-            if slug:
-                known.add(f"{section}/{slug}")
-            if isinstance(doc, SourceDoc):
-                docs.append(doc)
-            else:
-                problems.extend(doc)
-    for stray in sorted(content.glob("*.md")) if content.is_dir() else ():
-        problems.append(Problem(rel(stray, root), 0, f"not in a section; move it into content/{'|'.join(SECTIONS)}/"))
-    return docs, problems, frozenset(known)
 
 
 def parse_source(text: str, path: Path, rel_path: str, section: str) -> SourceDoc | list[Problem]:

@@ -1,5 +1,3 @@
-import json
-import os
 from pathlib import Path
 
 import pytest
@@ -24,25 +22,10 @@ def test_probe_audio_rejects_text_file(tmp_path: Path):
         probe_audio(fake)
 
 
-def test_read_audio_infos_uses_cache_and_survives_corruption(tmp_path: Path):
-    audio = tmp_path / "a.mp3"
-    audio.write_bytes(MP3.read_bytes())
-    cache = tmp_path / "cache.json"
-    first = read_audio_infos([audio], cache)[audio]
-    data = json.loads(cache.read_text())
-    key, = data["entries"]
-    data["entries"][key]["seconds"] = 999.0  # a cached value is trusted while size and mtime match
-    cache.write_text(json.dumps(data))
-    assert read_audio_infos([audio], cache)[audio].seconds == 999.0
-    os.utime(audio, ns=(1, 1))  # a changed mtime means a fresh probe
-    assert read_audio_infos([audio], cache)[audio].seconds == first.seconds
-    cache.write_text("{ corrupt")
-    assert read_audio_infos([audio], cache)[audio] == first
-
-
 def test_read_audio_infos_missing_file(tmp_path: Path):
     missing = tmp_path / "nope.mp3"
-    assert isinstance(read_audio_infos([missing], None)[missing], MediaError)
+    assert isinstance(read_audio_infos([missing])[missing], MediaError)
+    assert read_audio_infos([MP3])[MP3].mime == "audio/mpeg"
 
 
 def test_read_transcript_vtt():

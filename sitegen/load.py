@@ -1,0 +1,122 @@
+"""Read every content file and parse it, reusing the cached result of files that did not change.
+
+A file's cache entry is valid while its bytes and the stat of the media it names (audio,
+transcript) are unchanged; the whole cache is dropped when the configuration or the engine
+changes. Large cold builds parse in several processes; the result is the same as serial.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .cache import DocCache, StatSig, digest, stat_sig
+from .config import SiteConfig
+from .media import MediaError, read_audio_infos, read_transcript
+from .parse import MediaFacts, Parsed, parse_doc
+from .problems import Problem, rel
+from .sources import SECTIONS, SourceDoc, parse_source, slug_from_name
+
+PARALLEL_FROM = 64  # below this, starting processes costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: Path
+    rel: str
+    section: str
+    slug: str | None  # None: the file name does not fit the section's pattern
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """One content file as parsed: the item or its problems, and what it was made from."""
+
+    rel: str
+    content: str  # digest of the file's bytes
+    deps: tuple[StatSig, ...]  # media files it names
+    item: Parsed | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def digest(self) -> str:
+        return digest(self.rel, self.content, self.deps)  # the file name gives the slug
+
+
+def list_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
+    content = root / "content"
+    files: list[SourceFile] = []
+    problems: list[Problem] = []
+    for section in SECTIONS:
+        folder = content / section
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.md")):
+                if not path.name.startswith(("_", ".")):
+                    files.append(SourceFile(path, rel(path, root), section, slug_from_name(path.name, section)))
+    for stray in sorted(content.glob("*.md")) if content.is_dir() else ():
+        problems.append(Problem(rel(stray, root), 0, f"not in a section; move it into content/{'|'.join(SECTIONS)}/"))
+    return files, problems
+
+
+def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache) -> list[Loaded]:
+    """Parse what changed, reuse the rest; updates `cache` in place."""
+    out: dict[str, Loaded] = {}
+    misses: list[tuple[SourceFile, str]] = []
+    for f in files:
+        data = f.path.read_bytes()
+        content = digest(data)
+        hit = cache.docs.get(f.rel)
+        if hit is not None and hit.content == content and all(stat_sig(Path(p)) == (p, s, m) for p, s, m in hit.deps):
+            out[f.rel] = hit
+        else:
+            misses.append((f, content))
+    for loaded in _parse_all(misses, config):
+        out[loaded.rel] = loaded
+    cache.docs = {f.rel: out[f.rel] for f in files}
+    return [out[f.rel] for f in files]
+
+
+def _parse_all(misses: list[tuple[SourceFile, str]], config: SiteConfig) -> list[Loaded]:
+    workers = min(os.cpu_count() or 1, 4)
+    if len(misses) < PARALLEL_FROM or workers < 2:
+        return [parse_file(f, content, config) for f, content in misses]
+    size = max(8, len(misses) // (workers * 4))
+    chunks = [misses[i:i + size] for i in range(0, len(misses), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(_parse_chunk, chunks, [config] * len(chunks))
+        return [loaded for chunk in results for loaded in chunk]
+
+
+def _parse_chunk(chunk: list[tuple[SourceFile, str]], config: SiteConfig) -> list[Loaded]:
+    return [parse_file(f, content, config) for f, content in chunk]
+
+
+def parse_file(f: SourceFile, content: str, config: SiteConfig) -> Loaded:
+    doc = parse_source(f.path.read_text(encoding="utf-8"), f.path, f.rel, f.section)
+    if not isinstance(doc, SourceDoc):
+        return Loaded(f.rel, content, (), None, tuple(doc))
+    facts, deps = read_media_facts(doc)
+    item, problems = parse_doc(doc, config, facts)
+    return Loaded(f.rel, content, deps, item, tuple(problems))
+
+
+def read_media_facts(doc: SourceDoc) -> tuple[MediaFacts, tuple[StatSig, ...]]:
+    """Measure the local audio and transcript an episode names (its front matter is not parsed yet)."""
+    if doc.section != "episodes":
+        return MediaFacts(), ()
+    audio: list[Path] = []
+    transcripts: dict[Path, Any] = {}
+    ref = doc.data.get("audio")
+    if isinstance(ref, str) and "://" not in ref and ".." not in ref:
+        audio.append(doc.path.parent / ref)
+    ref = doc.data.get("transcript")
+    if isinstance(ref, str) and ".." not in ref:
+        path = doc.path.parent / ref
+        try:
+            transcripts[path] = read_transcript(path)
+        except MediaError as exc:
+            transcripts[path] = exc
+    deps = tuple(stat_sig(p) for p in audio + list(transcripts))
+    return MediaFacts(read_audio_infos(audio), transcripts), deps

@@ -1,0 +1,126 @@
+"""The build cache may save time, never change the output: cached builds equal cold builds."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXED_NOW, build_site, copy_sample
+from sitegen.pipeline import BuildOptions, build
+
+
+def tree(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def cold(root: Path, tmp: Path, **kw: object) -> dict[str, str]:
+    """A build of the same input with no cache and no previous output."""
+    other = tmp / f"cold-{len(list(tmp.iterdir()))}"
+    shutil.copytree(root, other, ignore=shutil.ignore_patterns(".cache", "_site"))
+    build_site(other, cache=False, **kw)
+    return tree(other / "_site")
+
+
+def warm(root: Path, **kw: object) -> dict[str, str]:
+    build_site(root, **kw)
+    return tree(root / "_site")
+
+
+EDITS = {
+    "edit an episode": lambda r: (r / "content/episodes/002-knees-and-you.md").write_text(
+        (r / "content/episodes/002-knees-and-you.md").read_text().replace("Less compression", "Lower compression")),
+    "retitle an article": lambda r: (r / "content/articles/safety-first.md").write_text(
+        (r / "content/articles/safety-first.md").read_text().replace('title: "Safety first"', 'title: "Safety, first"')),
+    "rename an episode": lambda r: ((r / "content/episodes/002-knees-and-you.md").rename(r / "content/episodes/002-knee-talk.md"),
+                                     (r / "content/drills/backward-jog.md").write_text((r / "content/drills/backward-jog.md").read_text().replace("knees-and-you", "knee-talk"))),
+    "delete an article": lambda r: ((r / "content/articles/safety-first.md").unlink(),
+                                     (r / "content/drills/first-walk.md").write_text((r / "content/drills/first-walk.md").read_text().replace(" articles/safety-first,", "")),
+                                     (r / "content/episodes/001-first-steps.md").write_text((r / "content/episodes/001-first-steps.md").read_text().replace("(/articles/safety-first/)", "(/drills/)"))),
+    "change a template": lambda r: (r / "templates/partials/disclaimer.html").write_text(
+        (r / "templates/partials/disclaimer.html").read_text().replace("Not medical advice.", "Not medical advice!")),
+    "change the config": lambda r: (r / "site.toml").write_text((r / "site.toml").read_text().replace("A sample show used by the tests.", "A changed description.")),
+    "change the CSS": lambda r: (r / "static/css/site.css").write_text((r / "static/css/site.css").read_text() + "\n/* changed */\n"),
+    "replace the audio": lambda r: shutil.copy(r / "content/episodes/003-draft-episode.mp3", r / "content/episodes/002-knees-and-you.mp3"),
+    "publish a draft": lambda r: (r / "content/articles/a-draft-article.md").write_text(
+        (r / "content/articles/a-draft-article.md").read_text().replace("draft: true", "draft: false")),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_cached_build_equals_cold_build_after(edit: str, sample: Path, tmp_path: Path):
+    warm(sample, pdf=False)
+    EDITS[edit](sample)
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+
+
+def test_no_change_rebuild_reads_nothing_and_rewrites_nothing(sample: Path):
+    build_site(sample)
+    before = {p: p.stat().st_mtime_ns for p in (sample / "_site").rglob("*") if p.is_file()}
+    result = build_site(sample)
+    assert result.site is None and result.stats.written == 0
+    assert {p: p.stat().st_mtime_ns for p in (sample / "_site").rglob("*") if p.is_file()} == before
+
+
+def test_one_change_rewrites_only_affected_files(sample: Path):
+    build_site(sample, pdf=False)
+    before = {p.relative_to(sample).as_posix(): p.stat().st_mtime_ns for p in (sample / "_site").rglob("*") if p.is_file()}
+    EDITS["edit an episode"](sample)
+    result = build_site(sample, pdf=False)
+    changed = {p.relative_to(sample).as_posix() for p in (sample / "_site").rglob("*") if p.is_file()
+               and before.get(p.relative_to(sample).as_posix()) != p.stat().st_mtime_ns}
+    assert "_site/episodes/knees-and-you/index.html" in changed and "_site/podcast.xml" in changed
+    assert "_site/articles/safety-first/index.html" not in changed and "_site/css" not in changed
+    assert result.stats.written == len(changed) < len(before) / 2
+
+
+def test_corrupt_or_foreign_cache_is_ignored(sample: Path, tmp_path: Path):
+    build_site(sample, pdf=False)
+    for name in ("index.pickle", "docs.pickle"):
+        (sample / ".cache" / name).write_bytes(b"\x80\x04garbage")
+    EDITS["edit an episode"](sample)
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+    import pickle
+    (sample / ".cache/docs.pickle").write_bytes(pickle.dumps(("0.0.1/1/(3, 9)", {"anything": 1})))
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+
+
+def test_deleted_cache_and_edited_output_are_rebuilt(sample: Path, tmp_path: Path):
+    build_site(sample, pdf=False)
+    shutil.rmtree(sample / ".cache")
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+    page = sample / "_site/episodes/first-steps/index.html"
+    page.write_text("tampered")  # an output edited by hand is noticed and rewritten
+    os.utime(page, ns=(1, 1))
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+
+
+def test_future_episode_appears_when_its_day_comes_without_any_edit(sample: Path, tmp_path: Path):
+    build_site(sample, pdf=False)
+    later = FIXED_NOW.replace(year=2099, month=2)
+    assert not (sample / "_site/episodes/future").exists()
+    assert warm(sample, pdf=False, now=later) == cold(sample, tmp_path, pdf=False, now=later)
+    assert (sample / "_site/episodes/future/index.html").exists()
+
+
+def test_cached_build_with_pdf_equals_cold(sample: Path, tmp_path: Path):
+    build_site(sample)
+    EDITS["edit an episode"](sample)
+    assert warm(sample) == cold(sample, tmp_path)
+
+
+def test_parallel_parse_equals_serial(sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import sitegen.load as load
+
+    eps = sample / "content/episodes"
+    text = (eps / "004-remote-bonus.md").read_text()
+    for n in range(10, 90):
+        (eps / f"{n:03d}-extra-{n}.md").write_text(text.replace("number: 4", f"number: {n}")
+                                                   .replace("b5e0a1c2-d3e4-4f50-8617-28394a5b6c44", f"b5e0a1c2-d3e4-4f50-8617-28394a5b6{n:03d}"))
+    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
+    parallel = warm(sample, pdf=False)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 10**9)
+    assert parallel == cold(sample, tmp_path, pdf=False)
+    assert build(BuildOptions(root=sample, now=FIXED_NOW, pdf=False, cache=False)).site is not None
