@@ -47,6 +47,7 @@ class Loaded:
 
 def list_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     content = root / "content"
+    top = len(root.parts)  # paths from glob are under root: no resolve() per file
     files: list[SourceFile] = []
     problems: list[Problem] = []
     for section in SECTIONS:
@@ -54,7 +55,7 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
         if folder.is_dir():
             for path in sorted(folder.glob("*.md")):
                 if not path.name.startswith(("_", ".")):
-                    files.append(SourceFile(path, rel(path, root), section, slug_from_name(path.name, section)))
+                    files.append(SourceFile(path, "/".join(path.parts[top:]), section, slug_from_name(path.name, section)))
     for stray in sorted(content.glob("*.md")) if content.is_dir() else ():
         problems.append(Problem(rel(stray, root), 0, f"not in a section; move it into content/{'|'.join(SECTIONS)}/"))
     return files, problems

@@ -193,8 +193,24 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     }
     page_digests = {str(p.output): dig.page(p) for p in pages}
     todo = [p for p in pages if not unchanged(str(p.output), page_digests[str(p.output)])]
-    progress(f"rendering {len(todo)} of {len(pages)} pages")
-    files = render_pages(site, todo, urls, root / "templates", template_globals)
+    templates = root / "templates"
+    jobs: list[Callable[[], dict[str, bytes]]] = []
+    files: dict[str, bytes] = {}
+    guide = "guide/index.html"
+    papers = [paper for paper in (c.guide.papers if pdf else ())
+              if not unchanged(f"guide/{pdf_file_name(c.guide.pdf_name, paper)}", digest(page_digests[guide], paper))]
+    if papers:  # the PDFs are made from the guide page's HTML: render it first
+        files.update(render_pages(site, [p for p in pages if str(p.output) == guide], urls, templates, template_globals))
+        todo = [p for p in todo if str(p.output) != guide]
+        html, epoch = files[guide].decode("utf-8"), int(site.modified.timestamp())
+        if guide in keep:
+            del files[guide]
+        for paper in papers:
+            jobs.append(lambda paper=paper: {f"guide/{pdf_file_name(c.guide.pdf_name, paper)}": _pdf(html, paper, urls, copies, epoch)})
+    progress(f"rendering {len(todo)} of {len(pages)} pages" + (f" and {len(papers)} PDF guide(s)" if papers else ""))
+    step = max(50, len(todo) // 8)
+    for i in range(0, len(todo), step):
+        jobs.append(lambda part=todo[i:i + step]: render_pages(site, part, urls, templates, template_globals))
     episodes, posts = dig.value(site.episodes), dig.value(site.articles)
     generated = {
         c.podcast.feed: (dig.of("podcast", episodes), lambda: build_podcast_feed(site, urls)),
@@ -212,24 +228,47 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
                 copies[media.href] = media.source
     for name, (d, make) in generated.items():
         if not unchanged(name, d):
-            files[name] = make()
-    if pdf:
-        guide = "guide/index.html"
-        for paper in c.guide.papers:
-            name = f"guide/{pdf_file_name(c.guide.pdf_name, paper)}"
-            if unchanged(name, digest(page_digests[guide], paper)):
-                continue
-            if guide not in files:  # the page is carried over, but the PDF is not: render the page's HTML again
-                files.update(render_pages(site, [p for p in pages if str(p.output) == guide], urls, root / "templates", template_globals))
-            from .guide import build_guide_pdf  # WeasyPrint loads only when a PDF is made
-
-            progress(f"rendering the {PAPER_LABELS[paper]} PDF guide")
-            files[name] = build_guide_pdf(files[guide].decode("utf-8"), paper, urls, files, copies, int(site.modified.timestamp()))
+            jobs.append(lambda name=name, make=make: {name: make()})
+    for part in run_jobs(jobs, parallel=len(todo) >= 200 or len(papers) > 1):
+        files.update(part)
     claims = [(name, "generated") for name in wanted] + [(name, str(src)) for name, src in copies.items()]
     check_unique_outputs(claims)
     for name, src in copies.items():
         wanted.setdefault(name, digest("copy", stat_sig(src)[1:]))
     return Outputs(files, copies, frozenset(keep), wanted, len(pages))
+
+
+def _pdf(html: str, paper: str, urls: Urls, copies: dict[str, Path], epoch: int) -> bytes:
+    from .guide import build_guide_pdf  # WeasyPrint loads only when a PDF is made
+
+    return build_guide_pdf(html, paper, urls, {}, copies, epoch)
+
+
+_JOBS: list[Callable[[], dict[str, bytes]]] = []
+
+
+def run_jobs(jobs: list[Callable[[], dict[str, bytes]]], parallel: bool) -> list[dict[str, bytes]]:
+    """Run jobs, on every core when it pays. Forked workers inherit the jobs (closures over the
+    site), so only the resulting bytes cross between processes; results come back in job order."""
+    import multiprocessing
+    import os
+    import threading
+
+    workers = min(os.cpu_count() or 1, len(jobs))
+    # fork is only safe in a single-threaded process (serve runs an HTTP thread)
+    if not parallel or workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [job() for job in jobs]
+    global _JOBS
+    _JOBS = jobs
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_run_job, range(len(jobs)), chunksize=1)
+    finally:
+        _JOBS = []
+
+
+def _run_job(i: int) -> dict[str, bytes]:
+    return _JOBS[i]()
 
 
 def _stat_inputs(root: Path) -> list[tuple[str, int, int]]:

@@ -29,6 +29,9 @@ class BuildError(Exception):
         self.problems = tuple(sorted(set(problems)))
         super().__init__(self.report())
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[Problem, ...]]]:
+        return (BuildError, (self.problems,))  # raised in a worker process, re-raised here whole
+
     def report(self) -> str:
         n = len(self.problems)
         lines = [str(p) for p in self.problems]

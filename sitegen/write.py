@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,4 +79,32 @@ def _swap(tmp: Path, out_dir: Path) -> None:
         out_dir.rename(old)
     tmp.rename(out_dir)
     if old.exists():
-        shutil.rmtree(old)
+        _discard(old)
+
+
+def _discard(old: Path) -> None:
+    """Delete the previous output without making the build wait (a big site has thousands of folders).
+    A forked child does it in a one-shot command; a process with threads (serve) uses a thread."""
+    for stale in old.parent.glob(f".{old.name.split('.old-')[0].lstrip('.')}.old-*"):
+        if stale != old and not _alive(stale.name.rsplit("-", 1)[-1]):
+            shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
+    if threading.active_count() == 1 and hasattr(os, "fork"):
+        if os.fork() == 0:  # pragma: no cover - the child
+            try:
+                if os.fork() == 0:  # the grandchild is adopted by init: no zombie left behind
+                    shutil.rmtree(old, ignore_errors=True)
+            finally:
+                os._exit(0)
+        os.wait()
+    else:
+        threading.Thread(target=shutil.rmtree, args=(old, True), daemon=False).start()
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+        return True
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True

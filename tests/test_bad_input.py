@@ -38,7 +38,7 @@ def fail_build(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
     assert code == 1, err
     assert snapshot(root / "_site") == before, "a failed build changed the output"
     assert "nothing was written" in err
-    assert not [p for p in root.iterdir() if p.name.startswith("._site")], "temporary output left behind"
+    assert not [p for p in root.iterdir() if p.name.startswith("._site.tmp")], "temporary output left behind"
     return err
 
 

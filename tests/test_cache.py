@@ -19,7 +19,7 @@ def tree(out: Path) -> dict[str, str]:
 def cold(root: Path, tmp: Path, **kw: object) -> dict[str, str]:
     """A build of the same input with no cache and no previous output."""
     other = tmp / f"cold-{len(list(tmp.iterdir()))}"
-    shutil.copytree(root, other, ignore=shutil.ignore_patterns(".cache", "_site"))
+    shutil.copytree(root, other, ignore=shutil.ignore_patterns(".cache", "_site", "._site*"))
     build_site(other, cache=False, **kw)
     return tree(other / "_site")
 
