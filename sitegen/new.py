@@ -13,7 +13,7 @@ import re
 import textwrap
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -96,7 +96,7 @@ def create(root: Path, kind: str, title: str, *, today: date | None = None, slug
         raise NewError(f"cannot make a file name from {title!r}; add --slug with lowercase letters, digits and hyphens")
     section, _fields = KINDS[kind]
     folder = root / "content" / section
-    today = today or date.today()
+    today = today or show_today(root)
     number = guid = None
     if kind == "episode":
         taken = [p for p in folder.glob(f"*-{slug}.md") if re.fullmatch(rf"\d+-{re.escape(slug)}\.md", p.name)]
@@ -149,8 +149,21 @@ def front_matter(fields: tuple[Field, ...], values: dict[str, str], stem: str) -
     return "\n".join(out) + "\n"
 
 
+def show_today(root: Path, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> date:
+    """Today in the show's time zone ([site] timezone), so a late-evening author gets the show's date."""
+    from .config import read_config
+    from .problems import BuildError
+
+    try:
+        zone = read_config(root / "site.toml").timezone
+    except BuildError:
+        return now().astimezone().date()  # the computer's own zone; check reports the broken config
+    return now().astimezone(zone).date()
+
+
 def make_slug(title: str) -> str:
-    slug = slugify(title)
+    """Lowercase words joined by hyphens, apostrophes dropped ("They're here" -> theyre-here), at most MAX_SLUG long."""
+    slug = slugify(re.sub(r"['\u2019]", "", title))
     if len(slug) > MAX_SLUG:
         cut = slug[: MAX_SLUG + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:MAX_SLUG]
@@ -180,26 +193,28 @@ def next_number(folder: Path, key: str, *, name_prefix: bool = False) -> int:
 def next_steps(created: Created, root: Path) -> list[str]:
     """What to do after `new`, as printed by the command."""
     shown = _shown(created.path, root)
-    steps = [f"created {shown}", "next:"]
     if created.kind == "episode":
-        mp3 = created.path.with_suffix(".mp3").name
-        steps += [
-            f"  1. write the summary and show notes in {shown}",
-            f"  2. add the audio beside it as {mp3}: either narrate it",
-            f"       (first delete the '# ' before `transcript:`)  python build.py narrate {shown}",
-            f"     or record your own MP3 and save it as content/episodes/{mp3}",
-            "  3. preview with drafts shown:  python build.py serve",
-            "  4. check everything:           python build.py check --drafts",
-            "  5. set `draft: false`, then commit and open a pull request (docs/authoring.md)",
+        mp3 = created.path.with_suffix(".mp3")
+        return [
+            f"created {shown} (episode {created.number}, a draft)",
+            "next steps:",
+            "  1. write the summary and the show notes in that file",
+            f"  2. add the audio as {_shown(mp3, root)}, either",
+            "       narrated: delete the '# ' before `transcript:` in the file, then run",
+            f"         python build.py narrate {shown}",
+            "       or recorded: export your own MP3 under that name",
+            "  3. check:                                    python build.py check --drafts",
+            "  4. preview (drafts shown, reloads on save):  python build.py serve",
+            "  5. publish: set `draft: false`, commit, open a pull request (docs/authoring.md)",
         ]
-    else:
-        steps += [
-            f"  1. write the front matter and body in {shown}",
-            "  2. preview with drafts shown:  python build.py serve",
-            "  3. check everything:           python build.py check --drafts",
-            "  4. set `draft: false`, then commit and open a pull request (docs/authoring.md)",
-        ]
-    return steps
+    return [
+        f"created {shown} ({created.kind}{f' {created.number} in the guide' if created.kind == 'drill' else ''}, a draft)",
+        "next steps:",
+        "  1. fill in the front matter and write the body in that file",
+        "  2. check:                                    python build.py check --drafts",
+        "  3. preview (drafts shown, reloads on save):  python build.py serve",
+        "  4. publish: set `draft: false`, commit, open a pull request (docs/authoring.md)",
+    ]
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -225,9 +240,6 @@ def main(root: Path, kind: str, title: str, *, slug: str | None = None, day: dat
     if not quiet:
         for line in next_steps(created, root):
             print(line)
-    if verbose:
-        if created.kind == "episode":
-            print(f"(episode number {created.number}, guid {created.guid})")
-        elif created.kind == "drill":
-            print(f"(drill order {created.number})")
+    if verbose and created.guid:
+        print(f"guid {created.guid} (the episode's permanent id in the feed; never change it)")
     return 0

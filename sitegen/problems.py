@@ -18,7 +18,9 @@ class Problem:
     def github_annotation(self) -> str:
         # GitHub renders this on the pull request's diff at the file and line.
         msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        loc = f"file={self.path},line={self.line}" if self.line else f"file={self.path}"
+        # property values escape ',' and ':' too, or a path with a comma would end the property
+        path = self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+        loc = f"file={path},line={self.line}" if self.line else f"file={path}"
         return f"::error {loc}::{msg}"
 
 

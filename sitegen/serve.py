@@ -14,7 +14,6 @@ Everything is drivable from a test: `DevServer.start()` on port 0, `rebuild_if_c
 """
 from __future__ import annotations
 
-import html
 import json
 import mimetypes
 import os
@@ -240,6 +239,9 @@ class _Server(ThreadingHTTPServer):
         self.dev = dev
         super().__init__(address, _Handler)
 
+    def finish_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        _Handler(request, client_address, self, directory=str(self.dev.out_dir))
+
 
 class DevServer:
     """The preview: one HTTP server thread plus rebuilds driven by the caller."""
@@ -258,7 +260,7 @@ class DevServer:
         self.base_path = "/"
         self.version = 0
         self.problems: tuple[str, ...] = ()
-        self._seen: dict[str, tuple[int, int]] = {}
+        self._seen: dict[str, tuple[int, int]] | None = None
         self._lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -301,11 +303,9 @@ class DevServer:
     def rebuild_if_changed(self) -> Rebuild | None:
         """Rebuild when a watched file changed since the last look (always the first time); None when nothing did."""
         current = snapshot(self.root)
-        if self.version and current == self._seen and not self.problems:
-            return None
-        changed = _diff(self._seen, current) if self._seen else ("",)
-        if self._seen and not changed:
-            return None  # still broken, and nothing new to try
+        changed = ("",) if self._seen is None else _diff(self._seen, current)
+        if not changed:
+            return None  # a failed build is not retried until something changes
         self._seen = current
         return self.rebuild(changed)
 
@@ -336,7 +336,7 @@ class DevServer:
         seconds = time.perf_counter() - started
         stats = result.stats
         what = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "") if changed != ("",) else ""
-        message = (f"built {result.outputs.pages} pages" + (f" after {what} changed" if what else "")
+        message = (f"built {result.pages} pages" + (f" after {what} changed" if what else "")
                    + f" in {seconds:.2f} s ({stats.written if stats else 0} files written)")
         return Rebuild(True, self.version, changed, (), None, seconds, message)
 
@@ -376,7 +376,7 @@ def main(root: Path, *, port: int = 8000, out: Path | None = None, pdf: bool = T
         print(f"error: {exc}", file=sys.stderr)
         return 1
     first = "first build ok" if dev.version else "first build failed (problems above); fix them and it rebuilds"
-    print(f"serving {html.unescape(url)}  ({first}; drafts and future posts included, output in {_shown(dev.out_dir)})")
+    print(f"serving {url}  ({first}; drafts and future posts included, output in {_shown(dev.out_dir)})")
     if not quiet:
         print(f"watching {', '.join(WATCHED)} for changes; press Ctrl+C to stop")
     try:

