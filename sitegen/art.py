@@ -1,4 +1,4 @@
-"""Check the show art with Pillow: Apple wants a square RGB JPEG or PNG of 1400-3000 px."""
+"""Check podcast art with Pillow: Apple wants a square RGB JPEG or PNG of 1400-3000 px."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,20 +6,17 @@ from pathlib import Path
 from .problems import Problem
 
 
-def read_show_art(root: Path, image: str, line: int, config_name: str = "site.toml") -> list[Problem]:
+def check_art(path: Path) -> list[str]:
+    """What is wrong with an art file, as phrases that follow its name ("is 1400x1500; ...")."""
     from PIL import Image, UnidentifiedImageError
 
-    where = f"[podcast] image: {image}"
-    if not image.startswith("static/"):
-        return [Problem(config_name, line, f"{where}: keep the art in static/ (e.g. static/img/cover.jpg) so it is published")]
-    path = root / image
     try:
         with Image.open(path) as img:
             fmt, mode, (w, h) = img.format, img.mode, img.size
     except FileNotFoundError:
-        return [Problem(config_name, line, f"{where} does not exist; add a 3000x3000 JPEG there (python tools/make_art.py draws one)")]
+        return ["does not exist; add a square JPEG of 1400 to 3000 px there"]
     except (UnidentifiedImageError, OSError):
-        return [Problem(config_name, line, f"{where} is not an image; save it as JPEG or PNG")]
+        return ["is not an image; save it as JPEG or PNG"]
     problems = []
     if fmt not in ("JPEG", "PNG"):
         problems.append(f"is {fmt}; Apple accepts only JPEG or PNG")
@@ -29,4 +26,14 @@ def read_show_art(root: Path, image: str, line: int, config_name: str = "site.to
         problems.append(f"is {w}x{h} px; it must be between 1400x1400 and 3000x3000")
     if mode != "RGB":
         problems.append(f"uses the {mode} colour mode; save it as RGB (not CMYK or greyscale)")
-    return [Problem(config_name, line, f"{where} {p}") for p in problems]
+    return problems
+
+
+def read_show_art(root: Path, image: str, line: int, config_name: str = "site.toml") -> list[Problem]:
+    where = f"[podcast] image: {image}"
+    if not image.startswith("static/"):
+        return [Problem(config_name, line, f"{where}: keep the art in static/ (e.g. static/img/cover.jpg) so it is published")]
+    found = check_art(root / image)
+    if found and found[0].startswith("does not exist"):
+        found = ["does not exist; add a 3000x3000 JPEG there (python tools/make_art.py draws one)"]
+    return [Problem(config_name, line, f"{where} {p}") for p in found]

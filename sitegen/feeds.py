@@ -65,6 +65,8 @@ def _add_episode(fg: FeedGenerator, ep: Episode, site: Site, urls: Urls) -> None
     fe.content(urls.absolutize_html(ep.body_html), type="CDATA")
     fe.enclosure(urls.absolute(ep.audio.href), str(ep.audio.length), ep.audio.mime)
     fe.podcast.itunes_title(ep.title)
+    if ep.image:
+        fe.podcast.itunes_image(urls.absolute(ep.image.href))
     fe.podcast.itunes_duration(int(round(ep.audio.duration.total_seconds())))
     fe.podcast.itunes_episode(ep.number)
     fe.podcast.itunes_episode_type(ep.episode_type)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .art import check_art
 from .cache import DocCache, StatSig, digest, stat_sig
 from .config import SiteConfig
 from .media import MediaError, read_audio_infos, read_transcript
@@ -119,5 +120,10 @@ def read_media_facts(doc: SourceDoc) -> tuple[MediaFacts, tuple[StatSig, ...]]:
             transcripts[path] = read_transcript(path)
         except MediaError as exc:
             transcripts[path] = exc
-    deps = tuple(stat_sig(p) for p in audio + list(transcripts))
-    return MediaFacts(read_audio_infos(audio), transcripts), deps
+    art = {}
+    ref = doc.data.get("image")
+    if isinstance(ref, str) and ".." not in ref:
+        path = doc.path.parent / ref
+        art[path] = (tuple(check_art(path)), stat_sig(path)[1])
+    deps = tuple(stat_sig(p) for p in audio + list(transcripts) + list(art))
+    return MediaFacts(audio=read_audio_infos(audio), art=art, transcripts=transcripts), deps

@@ -76,6 +76,7 @@ class Episode:
     tags: tuple[str, ...]
     chapters: tuple[Chapter, ...]
     transcript: Transcript | None
+    image: Media | None  # the episode's own art
     references: tuple[Reference, ...]
     draft: bool
 

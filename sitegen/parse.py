@@ -24,6 +24,7 @@ class MediaFacts:
     """What was measured on disk before parsing: audio probes and transcript cues."""
 
     audio: dict[Path, AudioInfo | MediaError] = field(default_factory=dict)
+    art: dict[Path, tuple[tuple[str, ...], int]] = field(default_factory=dict)  # problems, size
     transcripts: dict[Path, TranscriptInfo | MediaError] = field(default_factory=dict)
 
 
@@ -51,6 +52,7 @@ def parse_episode(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tupl
     body_html = _body(doc, config, problems)
     audio = _audio(doc, v, facts, problems) if v.get("audio") else None
     transcript = _transcript(doc, v["transcript"], facts, problems) if v.get("transcript") else None
+    image = _image(doc, v["image"], facts, problems) if v.get("image") else None
     if audio and v.get("chapters"):
         last = v["chapters"][-1]
         if last.start >= audio.duration:
@@ -62,7 +64,8 @@ def parse_episode(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tupl
         source=doc.rel, slug=doc.slug, number=v["number"], season=v["season"], title=v["title"], published=v["date"],
         guid=v["guid"], summary=v["summary"], body_html=body_html, audio=audio,  # type: ignore[arg-type]
         explicit=config.podcast.explicit if v["explicit"] is None else v["explicit"], episode_type=v["episode_type"],
-        tags=v["tags"], chapters=v["chapters"], transcript=transcript, references=v["references"], draft=v["draft"],
+        tags=v["tags"], chapters=v["chapters"], transcript=transcript, image=image, references=v["references"],
+        draft=v["draft"],
     ), []
 
 
@@ -106,6 +109,18 @@ def _transcript(doc: SourceDoc, ref: str, facts: MediaFacts, problems: list[Prob
         problems.append(Problem(doc.rel, line, f"transcript: {info}"))
         return None
     return Transcript(Media(f"episodes/{doc.slug}/{path.name}", path, info.length, mime, timedelta(0)), info.cues)
+
+
+def _image(doc: SourceDoc, ref: str, facts: MediaFacts, problems: list[Problem]) -> Media | None:
+    path = doc.path.parent / ref
+    found, size = facts.art.get(path, (("does not exist; add it beside the Markdown file",), 0))
+    if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
+        found = (f"must be a .jpg or .png file (Apple's rule)",) + found
+    for message in found:
+        problems.append(Problem(doc.rel, doc.line(("image",)), f"image: {ref} {message}"))
+    if found:
+        return None
+    return Media(f"episodes/{doc.slug}/{path.name}", path, size, "image/png" if path.suffix.lower() == ".png" else "image/jpeg", timedelta(0))
 
 
 def parse_article(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[Article | None, list[Problem]]:

@@ -223,7 +223,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
         if ep.chapters:
             generated[f"episodes/{ep.slug}/chapters.json"] = (dig.of("chapters", dig.item(ep)),
                                                               lambda ep=ep: build_chapters_json(ep, site, urls))
-        for media in (ep.audio, ep.transcript.file if ep.transcript else None):
+        for media in (ep.audio, ep.transcript.file if ep.transcript else None, ep.image):
             if media is not None and media.source is not None:
                 copies[media.href] = media.source
     for name, (d, make) in generated.items():

@@ -121,6 +121,12 @@ def test_bad_show_art(art: bytes | None, message: str, prebuilt: Path, capsys):
     assert re.search(rf"site.toml:\d+: \[podcast\] image: static/img/cover.jpg .*{message}", err), err
 
 
+def test_bad_episode_art(prebuilt: Path, capsys):
+    (prebuilt / "content/episodes/002-knees-and-you.jpg").write_bytes(jpeg((1400, 1200)))
+    err = fail_build(prebuilt, capsys)
+    assert re.search(r"002-knees-and-you.md:9: image: 002-knees-and-you.jpg is 1400x1200; it must be square", err), err
+
+
 def test_template_error_names_template_and_line(prebuilt: Path, capsys):
     edit(prebuilt, "templates/episode.html", "{{ episode.title }}</h1>", "{{ episode.titel }}</h1>")
     err = fail_build(prebuilt, capsys)

@@ -87,6 +87,8 @@ def test_feed_items_every_field(feed):
     assert 'href="https://example.github.io/sample-show/drills/first-walk/"' in first.findtext("content:encoded", namespaces=NS)
     knees = items(feed)[1]
     assert knees.findtext("itunes:explicit", namespaces=NS) == "true"
+    assert knees.find("itunes:image", NS).get("href") == SAMPLE_BASE + "episodes/knees-and-you/002-knees-and-you.jpg"
+    assert first.find("itunes:image", NS) is None  # no art of its own: apps use the show's
 
 
 def test_feed_transcripts_and_chapters(feed, built_sample):
