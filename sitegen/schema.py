@@ -292,7 +292,7 @@ EPISODE: tuple[Field, ...] = (
     _TAGS,
     Field("chapters", chapters, False, "Chapter marks: start (\"M:SS\" or \"H:MM:SS\", quoted, first \"0:00\", ascending) and title.", '\n  - start: "0:00"\n    title: "Introduction"', ()),
     Field("transcript", local_file, False, "A WebVTT (.vtt) or SubRip (.srt) transcript beside this file.", "{stem}.vtt"),
-    Field("image", local_file, False, "The episode's own art beside this file (square JPEG or PNG, 1400-3000 px); default: the show's.", "{stem}.jpg"),
+    Field("image", local_file, False, "The episode's own art beside this file (square JPEG or PNG, 1400-3000 px); without it, apps show the show's art.", "{stem}.jpg"),
     _REFS,
     _DRAFT,
 )
