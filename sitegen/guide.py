@@ -20,7 +20,7 @@ def qr_svg(url: str) -> Markup:
     """An inline SVG QR code (medium error correction survives a crumpled printout)."""
     import segno
 
-    return Markup(segno.make(url, error="m", micro=False).svg_inline(scale=4, border=2, title=f"QR code for {url}"))
+    return Markup(segno.make(url, error="m", micro=False).svg_inline(scale=4, border=2, omitsize=True, title=f"QR code for {url}"))
 
 
 def pdf_file_name(stem: str, paper: str) -> str:

@@ -22,12 +22,10 @@ def structured_data(page: PageSpec, site: Any, urls: Urls) -> dict[str, Any] | N
             "@context": "https://schema.org", "@type": "PodcastEpisode", "url": urls.absolute(page.url), "name": ep.title,
             "description": ep.summary, "datePublished": ep.published.date().isoformat(), "episodeNumber": ep.number,
             "duration": _iso_duration(seconds), "timeRequired": _iso_duration(seconds),
-            "associatedMedia": {"@type": "MediaObject", "contentUrl": urls.absolute(ep.audio.href),
+            "associatedMedia": {"@type": "AudioObject", "contentUrl": urls.absolute(ep.audio.href),
                                 "encodingFormat": ep.audio.mime, "contentSize": str(ep.audio.length), "duration": _iso_duration(seconds)},
             "partOfSeries": series, "inLanguage": c.language,
         }
-        if ep.transcript:
-            data["transcript"] = urls.absolute(f"episodes/{ep.slug}/transcript/")
         return data
     if "article" in page.context:
         a = page.context["article"]
