@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     opts = BuildOptions(root=args.root.resolve(), out=args.out.resolve() if args.out else None, base_url=args.base_url,
                         drafts=args.drafts, future=args.future)
     say = (lambda msg: None) if args.quiet else print
-    step = print if args.verbose else (lambda msg: None)
+    step = print if args.verbose else (_transient if not args.quiet and sys.stderr.isatty() else (lambda msg: None))
     try:
         if args.command == "check":
             result = check(opts)
@@ -64,7 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             say(f"ok: {len(s.episodes)} episodes, {len(s.articles)} articles, {len(s.drills)} drills, "
                 f"{result.pages} pages checked in {result.seconds:.2f} s; nothing written")
             return 0
-        result = build(opts, progress=step)
+        try:
+            result = build(opts, progress=step)
+        finally:
+            if step is _transient:
+                _transient("")
     except BuildError as exc:
         report(exc)
         return 1
@@ -98,6 +102,12 @@ def _add_new_and_serve(sub: "argparse._SubParsersAction[argparse.ArgumentParser]
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
     serve.add_argument("--out", metavar="DIR", type=Path, help="output folder (default: .cache/serve)")
     serve.add_argument("--no-pdf", action="store_true", help="skip the drill guide PDFs for faster rebuilds")
+
+
+def _transient(msg: str) -> None:
+    """Progress on a terminal: one line, overwritten by the next step and cleared at the end."""
+    sys.stderr.write("\r\033[K" + (f"... {msg}" if msg else ""))
+    sys.stderr.flush()
 
 
 def report(exc: BuildError) -> None:
