@@ -160,7 +160,7 @@ def _line_finder(root: Path, files: list) -> Callable[[str, tuple], int]:
 def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dict[str, tuple[str, int, int]],
                   out_dir: Path | None, pdf: bool = True, progress: Progress = _quiet) -> Outputs:
     """Render what changed; carry over what did not (checked against the file on disk)."""
-    from .render import render_pages
+    from .render import make_environment, render_pages
     from .feeds import build_atom_feed, build_chapters_json, build_podcast_feed, build_robots, build_search_index, build_sitemap
     from .guide import PAPER_LABELS, pdf_file_name, qr_svg
     from .schema import slugify
@@ -193,7 +193,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     }
     page_digests = {str(p.output): dig.page(p) for p in pages}
     todo = [p for p in pages if not unchanged(str(p.output), page_digests[str(p.output)])]
-    templates = root / "templates"
+    templates = make_environment(root / "templates")
     jobs: list[Callable[[], dict[str, bytes]]] = []
     files: dict[str, bytes] = {}
     guide = "guide/index.html"

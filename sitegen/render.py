@@ -20,6 +20,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # one build, one set of templates: no stat() per page
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -31,9 +32,10 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render_pages(site: Site, pages: list[PageSpec], urls: Urls, templates: Path, extra: dict[str, Any]) -> dict[str, bytes]:
-    """Render every page; template errors become Problems naming the template and line."""
-    env = make_environment(templates)
+def render_pages(site: Site, pages: list[PageSpec], urls: Urls, env: jinja2.Environment, extra: dict[str, Any]) -> dict[str, bytes]:
+    """Render every page; template errors become Problems naming the template and line.
+    One environment serves every call of a build, so each template is compiled once."""
+    templates = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
     common = {"site": site, "config": site.config, "urls": urls, "apps": [(APP_LABELS[k], v) for k, v in site.config.podcast.apps],
               **extra}
     out: dict[str, bytes] = {}

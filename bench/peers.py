@@ -1,0 +1,151 @@
+"""Convert a corpus made by bench/corpus.py into Pelican and Hugo projects with the same posts.
+
+Same Markdown bodies, titles, dates, tags and slugs; posts keep their URLs (/episodes/slug/,
+/articles/slug/, /drills/slug/) so the site-absolute links in the bodies mean the same thing.
+Neither peer gets audio, chapters, transcripts or a PDF: they build pages and a feed only.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+SITE_URL = "https://retrostride.github.io/retro-stride"
+PUBLISH_TIME = "06:00"  # the corpus's site.toml publishes bare dates at this time
+
+PELICAN_CONF = f'''AUTHOR = "Retro Stride"
+SITENAME = "Retro Stride"
+SITEURL = "{SITE_URL}"
+PATH = "content"
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en"
+RELATIVE_URLS = False
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+USE_FOLDER_AS_CATEGORY = True
+ARTICLE_URL = "{{category}}/{{slug}}/"
+ARTICLE_SAVE_AS = "{{category}}/{{slug}}/index.html"
+PAGE_URL = "{{slug}}/"
+PAGE_SAVE_AS = "{{slug}}/index.html"
+DEFAULT_PAGINATION = False
+'''
+
+HUGO_CONF = f'''baseURL = "{SITE_URL}/"
+title = "Retro Stride"
+languageCode = "en"
+timeZone = "Europe/London"
+[permalinks.page]
+episodes = "/episodes/:slug/"
+articles = "/articles/:slug/"
+drills = "/drills/:slug/"
+'''
+
+# A minimal theme: Hugo ships none, and without layouts it renders nothing.
+HUGO_LAYOUTS = {
+    "baseof.html": '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} | {{ site.Title }}</title>'
+                   '{{ with .OutputFormats.Get "rss" }}<link rel="alternate" type="application/rss+xml" href="{{ .Permalink }}">{{ end }}'
+                   '</head><body><nav><a href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a>'
+                   '{{ range site.Sections }} <a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>'
+                   '<main>{{ block "main" . }}{{ end }}</main></body></html>\n',
+    "single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2 January 2006" }}</time>'
+                   '{{ .Content }}<ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>'
+                   '</article>{{ end }}\n',
+    "list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>'
+                 ' {{ .Summary }}</li>{{ end }}</ul>{{ end }}\n',
+    "home.html": '{{ define "main" }}<h1>{{ site.Title }}</h1><ul>{{ range first 10 site.RegularPages.ByDate.Reverse }}'
+                 '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    section: str  # episodes | articles | drills | pages
+    slug: str
+    meta: dict[str, Any]
+    body: str
+
+
+def read_corpus(root: Path) -> Iterator[Doc]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for section in ("episodes", "articles", "drills", "pages"):
+        for path in sorted((root / "content" / section).glob("*.md")):
+            _, head, body = path.read_text(encoding="utf-8").split("---\n", 2)
+            slug = path.stem.split("-", 1)[1] if section == "episodes" else path.stem
+            yield Doc(section, slug, yaml.load(head, Loader=loader), body)
+
+
+def fresh(folder: Path) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "content").mkdir(parents=True)
+    return folder
+
+
+def changed_file(peer_root: Path, corpus_episode: Path) -> Path:
+    """The peer's copy of an episode, to append a sentence to for the one-changed rebuild."""
+    slug = corpus_episode.stem.split("-", 1)[1]
+    return peer_root / "content" / "episodes" / f"{slug}.md"
+
+
+# ---- Pelican -----------------------------------------------------------------------------
+
+def pelican_text(doc: Doc) -> str:
+    m = doc.meta
+    lines = [f"Title: {m['title']}", f"Slug: {doc.slug}"]
+    if doc.section in ("episodes", "articles"):
+        lines.append(f"Date: {_day(m['date'])} {PUBLISH_TIME}")
+        if m.get("updated"):
+            lines.append(f"Modified: {_day(m['updated'])} {PUBLISH_TIME}")
+        lines.append(f"Category: {doc.section}")
+        lines.append("Tags: " + ", ".join(m.get("tags") or []))
+    if doc.section == "drills":
+        lines += [f"URL: drills/{doc.slug}/", f"Save_as: drills/{doc.slug}/index.html"]
+    lines.append(f"Summary: {m['summary']}")
+    return "\n".join(lines) + "\n\n" + doc.body
+
+
+def make_pelican(corpus: Path, dest: Path) -> Path:
+    root = fresh(dest)
+    (root / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
+    for doc in read_corpus(corpus):
+        folder = root / "content" / ("pages" if doc.section in ("drills", "pages") else doc.section)
+        folder.mkdir(exist_ok=True)
+        name = f"drill-{doc.slug}.md" if doc.section == "drills" else f"{doc.slug}.md"
+        (folder / name).write_text(pelican_text(doc), encoding="utf-8")
+    return root
+
+
+# ---- Hugo --------------------------------------------------------------------------------
+
+def hugo_text(doc: Doc) -> str:
+    m = doc.meta
+    head = {"title": m["title"], "slug": doc.slug, "summary": m["summary"]}
+    if doc.section in ("episodes", "articles"):
+        head["date"] = f"{_day(m['date'])}T{PUBLISH_TIME}:00"
+        head["tags"] = list(m.get("tags") or [])
+        if m.get("updated"):
+            head["lastmod"] = f"{_day(m['updated'])}T{PUBLISH_TIME}:00"
+    lines = [f"{key}: {json.dumps(value)}" for key, value in head.items()]  # JSON values are valid YAML
+    return "---\n" + "\n".join(lines) + "\n---\n" + doc.body
+
+
+def make_hugo(corpus: Path, dest: Path) -> Path:
+    root = fresh(dest)
+    (root / "hugo.toml").write_text(HUGO_CONF, encoding="utf-8")
+    (root / "layouts").mkdir()
+    for name, text in HUGO_LAYOUTS.items():
+        (root / "layouts" / name).write_text(text, encoding="utf-8")
+    for doc in read_corpus(corpus):
+        folder = root / "content" / ("" if doc.section == "pages" else doc.section)
+        folder.mkdir(exist_ok=True)
+        (folder / f"{doc.slug}.md").write_text(hugo_text(doc), encoding="utf-8")
+    return root
+
+
+def _day(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
