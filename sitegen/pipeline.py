@@ -197,7 +197,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     episodes, posts = dig.value(site.episodes), dig.value(site.articles)
     generated = {
         c.podcast.feed: (dig.of("podcast", episodes), lambda: build_podcast_feed(site, urls)),
-        "atom.xml": (dig.of("atom", episodes, posts), lambda: build_atom_feed(site, urls)),
+        "atom.xml": (dig.of("atom", episodes, posts), lambda: build_atom_feed(site, urls)),  # newest 50: cheap to key on all
         "sitemap.xml": (dig.of("sitemap", sorted(page_digests.items())), lambda: build_sitemap(site, pages, urls)),
         "robots.txt": (dig.of("robots"), lambda: build_robots(urls)),
         "search.json": (dig.of("search", episodes, posts, dig.value(site.drills)), lambda: build_search_index(site, urls)),
@@ -242,7 +242,9 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     for name, (d, make) in generated.items():
         if not unchanged(name, d):
             jobs.append(lambda name=name, make=make: put({name: make()}))
-    counts += run_jobs(jobs, parallel=len(todo) >= 200 or len(papers) > 1)
+    # Worth a fork: many pages, both PDFs, or feeds over a large archive (each takes a second at 5,000 posts).
+    big = len(todo) >= 200 or len(papers) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
+    counts += run_jobs(jobs, parallel=big)
     if staging:
         counts += [staging.keep(name) for name in sorted(keep)]
         counts += [staging.copy(name, src) for name, src in copies.items()]
