@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable
 
 from .config import SiteConfig
 from .frontmatter import LoadedYaml
-from .models import Article, Drill, Episode, Page, Program, Site, Tag
+from .models import Article, Drill, Episode, Site, Tag
 from .load import Loaded
 from .parse import parse_program
 from .problems import BuildError, Problem

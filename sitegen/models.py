@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import SiteConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +85,6 @@ class Episode:
     draft: bool
 
     section = "episodes"
-
-    @property
-    def path(self) -> PurePosixPath:
-        return PurePosixPath("episodes", self.slug) / ""
 
     @property
     def updated(self) -> datetime:
@@ -183,7 +183,7 @@ class Tag:
 class Site:
     """A valid site: every reference resolved, drafts and future posts already filtered."""
 
-    config: "SiteConfig"  # noqa: F821 - defined in config.py, which imports this module
+    config: SiteConfig
     episodes: tuple[Episode, ...]  # newest first
     articles: tuple[Article, ...]  # newest first
     drills: tuple[Drill, ...]  # in guide order

@@ -13,7 +13,7 @@ from .markdown_html import render_markdown
 from .media import AudioInfo, MediaError, TranscriptInfo
 from .models import Article, Drill, Episode, Media, Page, Program, Session, Transcript, Week, format_clock
 from .problems import Problem
-from .schema import ARTICLE, DRILL, EPISODE, PAGE, Field, clock, parse_fields, positive_int, text
+from .schema import ARTICLE, DRILL, EPISODE, PAGE, Field, parse_fields, positive_int, text
 from .sources import SourceDoc
 
 _TRANSCRIPT_MIME = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
@@ -115,7 +115,7 @@ def _image(doc: SourceDoc, ref: str, facts: MediaFacts, problems: list[Problem])
     path = doc.path.parent / ref
     found, size = facts.art.get(path, (("does not exist; add it beside the Markdown file",), 0))
     if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
-        found = (f"must be a .jpg or .png file (Apple's rule)",) + found
+        found = ("must be a .jpg or .png file (Apple's rule)",) + found
     for message in found:
         problems.append(Problem(doc.rel, doc.line(("image",)), f"image: {ref} {message}"))
     if found:
@@ -213,7 +213,7 @@ def parse_program(data: Any, lines: dict[Key, int], rel_path: str, config: SiteC
             if drill and drill not in drill_slugs:
                 hint = difflib.get_close_matches(drill, sorted(drill_slugs), n=1)
                 problems.append(Problem(rel_path, line(skey + ("drill",)), f"drill: no published drill {drill!r}"
-                                        + (f"; did you mean {hint[0]!r}?" if hint else f"; drills are files in content/drills/")))
+                                        + (f"; did you mean {hint[0]!r}?" if hint else "; drills are files in content/drills/")))
             sessions.append(Session(str(s["day"]), drill or "", dose or ""))
         weeks.append(Week(number or 0, focus or "", tuple(sessions)))
     if problems:
@@ -221,4 +221,3 @@ def parse_program(data: Any, lines: dict[Key, int], rel_path: str, config: SiteC
     return Program(title, summary, tuple(weeks)), []
 
 
-__all__ = ["MediaFacts", "parse_doc", "parse_episode", "parse_article", "parse_drill", "parse_page", "parse_program", "clock"]

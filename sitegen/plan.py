@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from .models import Episode, Site
+from .models import Site
 from .problems import BuildError, Problem
 
 
@@ -79,13 +79,3 @@ def check_unique_outputs(claims: list[tuple[str, str]]) -> None:
             owner[path] = source
     if problems:
         raise BuildError(problems)
-
-
-def episode_files(ep: Episode) -> list[str]:
-    """Files an episode publishes beside its page."""
-    files = [f"episodes/{ep.slug}/chapters.json"] if ep.chapters else []
-    if ep.audio.source is not None:
-        files.append(ep.audio.href)
-    if ep.transcript:
-        files.append(ep.transcript.file.href)
-    return files

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import format_clock
 from .plan import PageSpec
 from .urls import Urls
 
@@ -46,4 +45,3 @@ def _iso_duration(seconds: int) -> str:
     return "PT" + (f"{h}H" if h else "") + (f"{m}M" if m else "") + f"{s}S"
 
 
-__all__ = ["structured_data", "format_clock"]

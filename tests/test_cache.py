@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_NOW, build_site, copy_sample
+from conftest import FIXED_NOW, build_site
 from sitegen.pipeline import BuildOptions, build
 
 
