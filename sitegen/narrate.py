@@ -45,6 +45,8 @@ import yaml
 from mutagen.id3 import APIC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TPE2, TRCK
 from PIL import Image
 
+from .models import Chapter, format_clock
+
 SHOW = "Retro Stride"
 VOICE = "cmu_us_slt_arctic_hts"  # a Festival voice; its voice_NAME function selects it
 SYNTHESISER = "festival"
@@ -91,16 +93,6 @@ class Cue:
     start_ms: int
     end_ms: int
     text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Chapter:
-    start_s: int
-    title: str
-
-    @property
-    def start(self) -> str:
-        return format_chapter_time(self.start_s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,10 +419,10 @@ def render(sections: list[_Section], workdir: Path) -> tuple[array.array, list[C
         if si:
             pcm.extend(_silence(_samples(SECTION_PAUSE_MS)))
             # start times floor to whole seconds and must ascend: keep chapters >= 1 s apart
-            need = (chapters[-1].start_s + 1) * SAMPLE_RATE
+            need = (int(chapters[-1].seconds) + 1) * SAMPLE_RATE
             if len(pcm) < need:
                 pcm.extend(_silence(need - len(pcm)))
-        chapters.append(Chapter(0 if si == 0 else len(pcm) // SAMPLE_RATE, sec.title))
+        chapters.append(Chapter(dt.timedelta(seconds=0 if si == 0 else len(pcm) // SAMPLE_RATE), sec.title))
         for pi, para in enumerate(sec.paragraphs):
             if pi and para:  # the show and episode announcement is followed by a section pause
                 pause = SECTION_PAUSE_MS if (si, pi) == (0, 1) else PARAGRAPH_PAUSE_MS
@@ -479,10 +471,8 @@ def _swapped(pcm: array.array) -> bytes:  # pragma: no cover - big-endian hosts
 # ---------------------------------------------------------------- outputs
 
 
-def format_chapter_time(seconds: int) -> str:
-    h, rest = divmod(int(seconds), 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+def format_chapter_time(seconds: float) -> str:
+    return format_clock(dt.timedelta(seconds=int(seconds)))
 
 
 def _vtt_time(ms: int) -> str:
@@ -506,7 +496,7 @@ def make_vtt(cues: list[Cue]) -> str:
 def chapters_block(chapters: list[Chapter], newline: str = "\n") -> str:
     lines = ["chapters:"]
     for ch in chapters:
-        lines += [f'  - start: "{ch.start}"', f"    title: {json.dumps(ch.title, ensure_ascii=False)}"]
+        lines += [f'  - start: "{ch.clock}"', f"    title: {json.dumps(ch.title, ensure_ascii=False)}"]
     return newline.join(lines) + newline
 
 
@@ -649,7 +639,7 @@ def narrate_episode(md_path: Path, *, cover: Path | None = None) -> NarrationRes
             f"makes an MP3 over {MAX_MP3_BYTES // 1_000_000} MB; shorten the body to about {words} words "
             "or split the episode"
         )
-    if chapters[-1].start_s >= duration:  # pragma: no cover - layout guarantees this
+    if chapters[-1].seconds >= duration:  # pragma: no cover - layout guarantees this
         raise NarrationError(f"{md_path}: chapter times fall outside the audio")
 
     tmp_mp3 = audio_path.with_name(f".{audio_path.name}.tmp")

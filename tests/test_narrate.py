@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import math
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from mutagen.mp3 import MP3, MONO
 from PIL import Image
 
 from sitegen import narrate
+from sitegen.models import Chapter
 
 FRONT = """\
 ---
@@ -238,7 +240,8 @@ def test_speakable_is_ascii_and_expands_units() -> None:
 
 def test_rewrite_chapters_replaces_only_that_block() -> None:
     text = FRONT.replace('transcript:', '# a comment\ntranscript:') + BODY
-    chapters = [narrate.Chapter(0, "Introduction"), narrate.Chapter(75, 'Say "hi"'), narrate.Chapter(3725, "Late")]
+    chapters = [Chapter(timedelta(seconds=0), "Introduction"), Chapter(timedelta(seconds=75), 'Say "hi"'),
+                Chapter(timedelta(seconds=3725), "Late")]
     new = narrate.rewrite_chapters(text, chapters)
     assert '  - start: "1:15"\n    title: "Say \\"hi\\""\n  - start: "1:02:05"\n    title: "Late"\n# a comment\n' in new
     assert yaml.safe_load(new.split("---\n")[1])["chapters"][1] == {"start": "1:15", "title": 'Say "hi"'}
