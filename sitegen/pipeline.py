@@ -41,6 +41,7 @@ class BuildOptions:
     now: datetime | None = None  # injected clock; decides only what is published, never printed
     pdf: bool = True
     cache: bool = True
+    cache_dir: Path | None = None  # default: <root>/.cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
     config = _config(opts)
     out_dir = (opts.out or config.output).resolve()
     now = opts.now or datetime.now(timezone.utc)
-    cache_dir = root / ".cache"
+    cache_dir = opts.cache_dir or root / ".cache"
     index = read_index(cache_dir) if opts.cache else Index()
     sigs = _stat_inputs(root)
     files, stray = list_sources(root)
@@ -109,7 +110,7 @@ def check(opts: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     config = _config(opts)
     files, stray = list_sources(opts.root)
-    docs = read_doc_cache(opts.root / ".cache") if opts.cache else DocCache()
+    docs = read_doc_cache(opts.cache_dir or opts.root / ".cache") if opts.cache else DocCache()
     site, loaded = load_site(opts, config, opts.now or datetime.now(timezone.utc), files, stray, docs)
     outputs = build_outputs(site, opts.root, loaded, previous={}, staging=None, pdf=False)
     return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, config.output)

@@ -313,7 +313,8 @@ class DevServer:
         started = time.perf_counter()
         self._follow_subpath()
         opts = BuildOptions(root=self.root, out=self.out_dir, base_url=f"http://{HOST}:{self.port}{self.base_path}",
-                            drafts=True, future=True, now=self.now() if self.now else None, pdf=self.pdf)
+                            drafts=True, future=True, now=self.now() if self.now else None, pdf=self.pdf,
+                            cache_dir=self.root / ".cache" / "serve-state")  # its own: builds and previews never evict each other
         progress = self.say if self.verbose else (lambda msg: None)
         try:
             result = build(opts, progress=progress)
