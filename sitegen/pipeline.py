@@ -317,11 +317,24 @@ def _intact(out_dir: Path, outputs: dict[str, tuple[str, int, int]]) -> bool:
 _engine_sig: str | None = None
 
 
+_LIBRARIES = ("Markdown", "Jinja2", "feedgen", "lxml", "PyYAML", "mutagen", "Pillow", "segno", "weasyprint", "webvtt-py")
+
+
 def _engine_signature() -> str:
-    """The engine's own source: a changed module invalidates the cache even without a version bump."""
+    """The engine's own source and the libraries that shape its output: a changed module or an
+    upgraded library invalidates the cache even without a version bump."""
     global _engine_sig
     if _engine_sig is None:
-        _engine_sig = digest(*[(p.name, p.read_bytes()) for p in sorted(ENGINE_DIR.glob("*.py"))])
+        from importlib.metadata import PackageNotFoundError, version
+
+        def installed(name: str) -> str:
+            try:
+                return version(name)
+            except PackageNotFoundError:
+                return "-"
+
+        _engine_sig = digest(*[(p.name, p.read_bytes()) for p in sorted(ENGINE_DIR.glob("*.py"))],
+                             [(name, installed(name)) for name in _LIBRARIES])
     return _engine_sig
 
 
