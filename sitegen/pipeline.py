@@ -227,6 +227,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     }
     counts: list[tuple[int, int]] = []
     jobs: list[Callable[[], tuple[int, int]]] = []
+    heavy: list[int] = []
     papers = {name: paper for name, paper in pdfs.items() if not unchanged(name, digest(page_digests[guide], paper))}
     if papers:  # the PDFs are made from the guide page's HTML: render it first
         html = render_pages(site, [p for p in pages if str(p.output) == guide], urls, templates, template_globals)[guide]
@@ -235,6 +236,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
             todo = [p for p in todo if str(p.output) != guide]
         epoch = int(site.modified.timestamp())
         for name, paper in papers.items():
+            heavy.append(len(jobs))
             jobs.append(lambda name=name, paper=paper: put({name: _pdf(html.decode("utf-8"), paper, urls, copies, epoch)}))
     progress(f"rendering {len(todo)} of {len(pages)} pages" + (f" and {len(papers)} PDF guide(s)" if papers else ""))
     step = max(50, len(todo) // 8)
@@ -242,10 +244,12 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
         jobs.append(lambda part=todo[i:i + step]: put(render_pages(site, part, urls, templates, template_globals)))
     for name, (d, make) in generated.items():
         if not unchanged(name, d):
+            if name in (c.podcast.feed, "search.json"):  # hold the whole archive in memory
+                heavy.append(len(jobs))
             jobs.append(lambda name=name, make=make: put({name: make()}))
     # Worth a fork: many pages, both PDFs, or feeds over a large archive (each takes a second at 5,000 posts).
     big = len(todo) >= 200 or len(papers) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
-    counts += run_jobs(jobs, parallel=big)
+    counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy))
     if staging:
         counts += [staging.keep(name) for name in sorted(keep)]
         counts += [staging.copy(name, src) for name, src in copies.items()]
@@ -264,9 +268,12 @@ def _pdf(html: str, paper: str, urls: Urls, copies: dict[str, Path], epoch: int)
 _JOBS: list[Callable[[], tuple[int, int]]] = []
 
 
-def run_jobs(jobs: list[Callable[[], tuple[int, int]]], parallel: bool) -> list[tuple[int, int]]:
+def run_jobs(jobs: list[Callable[[], tuple[int, int]]], parallel: bool, heavy: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """Run jobs, on every core when it pays. Forked workers inherit the jobs (closures over the
-    site and the staging folder) and write their files themselves; only counts come back."""
+    site and the staging folder) and write their files themselves; only counts come back.
+    Jobs in `heavy` (whole-archive feeds, PDFs) each get a fresh worker, so no process holds
+    two of them: peak memory stays the parent's plus one job."""
+    import gc
     import multiprocessing
     import os
     import threading
@@ -277,11 +284,23 @@ def run_jobs(jobs: list[Callable[[], tuple[int, int]]], parallel: bool) -> list[
         return [job() for job in jobs]
     global _JOBS
     _JOBS = jobs
+    # Objects the workers inherit are frozen: their garbage collector never walks (and so never
+    # copies) the parent's memory.
+    gc.collect()
+    gc.freeze()
+    ctx = multiprocessing.get_context("fork")
+    light = [i for i in range(len(jobs)) if i not in heavy]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_run_job, range(len(jobs)), chunksize=1)
+        with ctx.Pool(workers) as many, ctx.Pool(workers, maxtasksperchild=1) as fresh:
+            pending = [(i, fresh.apply_async(_run_job, (i,))) for i in sorted(heavy)]
+            pending += list(zip(light, [many.map_async(_run_job, light, chunksize=1)] * len(light)))
+            results: dict[int, tuple[int, int]] = {i: r.get() for i, r in pending if i in heavy}
+            if light:
+                results.update(zip(light, pending[-1][1].get()))
+            return [results[i] for i in range(len(jobs))]
     finally:
         _JOBS = []
+        gc.unfreeze()
 
 
 def _run_job(i: int) -> tuple[int, int]:

@@ -29,6 +29,11 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["day"] = lambda d: f"{d:%-d %B %Y}"
     env.filters["iso"] = lambda d: d.isoformat()
     env.filters["json_ld"] = json_ld
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)  # compile once here, before worker processes fork from this one
+        except jinja2.TemplateError:
+            pass  # reported with its template and line when a page uses it
     return env
 
 

@@ -71,8 +71,13 @@ class Staging:
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
+    """Compare in chunks: a 20 MB feed is not read into memory a second time."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        if path.stat().st_size != len(data):
+            return False
+        view, step = memoryview(data), 1 << 20
+        with path.open("rb") as fh:
+            return all(fh.read(step) == view[i:i + step] for i in range(0, len(data), step))
     except OSError:
         return False
 
