@@ -176,8 +176,9 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     urls = Urls(site.config.url, fingerprints)
     pages = plan_pages(site)
     c = site.config
+    template_digest = tree_digest(root / "templates")
     dig = Digests(site, {e.rel: e.digest for e in loaded},
-                  digest(ENGINE_VERSION, _engine_signature(), c, tree_digest(root / "templates"), fingerprints, site.include_drafts))
+                  digest(ENGINE_VERSION, _engine_signature(), c, template_digest, fingerprints, site.include_drafts))
     out_dir = staging.out_dir if staging else None
     wanted: dict[str, str] = {}
     keep: set[str] = set()
@@ -216,7 +217,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     check_unique_outputs([(n, "generated") for n in list(page_digests) + list(generated) + list(pdfs)]
                          + [(n, str(src)) for n, src in copies.items()])
 
-    templates = make_environment(root / "templates")
+    templates = make_environment(root / "templates", template_digest)
     template_globals = {
         "structured_data": lambda page: structured_data(page, site, urls),
         "qr_svg": qr_svg,

@@ -15,7 +15,15 @@ from .problems import BuildError, Problem, rel
 from .urls import Urls
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+_environments: dict[tuple[Path, str], jinja2.Environment] = {}
+
+
+def make_environment(templates: Path, version: str = "") -> jinja2.Environment:
+    """One compiled environment per set of templates (`version`: their digest), kept for the
+    process's later builds: serve compiles again only after a template changes."""
+    key = (templates, version)
+    if version and key in _environments:
+        return _environments[key]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
@@ -34,6 +42,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
             env.get_template(name)  # compile once here, before worker processes fork from this one
         except jinja2.TemplateError:
             pass  # reported with its template and line when a page uses it
+    if version:
+        _environments.clear()  # only the current templates are worth keeping
+        _environments[key] = env
     return env
 
 
