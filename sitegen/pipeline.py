@@ -293,11 +293,10 @@ def run_jobs(jobs: list[Callable[[], tuple[int, int]]], parallel: bool, heavy: f
     light = [i for i in range(len(jobs)) if i not in heavy]
     try:
         with ctx.Pool(workers) as many, ctx.Pool(workers, maxtasksperchild=1) as fresh:
-            pending = [(i, fresh.apply_async(_run_job, (i,))) for i in sorted(heavy)]
-            pending += list(zip(light, [many.map_async(_run_job, light, chunksize=1)] * len(light)))
-            results: dict[int, tuple[int, int]] = {i: r.get() for i, r in pending if i in heavy}
-            if light:
-                results.update(zip(light, pending[-1][1].get()))
+            alone = {i: fresh.apply_async(_run_job, (i,)) for i in sorted(heavy)}
+            shared = many.map_async(_run_job, light, chunksize=1)
+            results = {i: r.get() for i, r in alone.items()}
+            results.update(zip(light, shared.get()))
             return [results[i] for i in range(len(jobs))]
     finally:
         _JOBS = []
