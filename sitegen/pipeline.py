@@ -6,6 +6,7 @@ all the build stops after comparing file signatures. Output is the same as a col
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -16,12 +17,13 @@ from . import ENGINE_VERSION
 from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_static
-from .cache import DocCache, Index, digest, read_doc_cache, read_index, stat_sig, write_cache
+from .cache import DocCache, Index, digest, forget_index, read_doc_cache, read_index, racy, stat_sig, write_cache
 from .config import SiteConfig, config_line, read_config
 from .digests import Digests, tree_digest
 from .frontmatter import LoadedYaml, parse_yaml
 from .load import Loaded, list_sources, load_items
 from .models import Site
+from .pieces import Pieces
 from .plan import check_unique_outputs, plan_pages
 from .problems import Problem
 from .sources import parse_source
@@ -76,9 +78,12 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
     now = opts.now or datetime.now(timezone.utc)
     cache_dir = opts.cache_dir or root / ".cache"
     index = read_index(cache_dir) if opts.cache else Index()
-    sigs = _stat_inputs(root)
+    sigs, recent = _stat_inputs(root, time.time_ns())
+    # Files too new for their mtime to prove anything are compared by content, now and next time.
+    hashed = _content_sigs(recent | set(index.racy))
     files, stray = list_sources(root)
-    if index.inputs == _input_signature(sigs, opts, out_dir, index.dates, now) and _intact(out_dir, index.outputs):
+    if index.inputs == _input_signature(sigs + [hashed[p] for p in index.racy], opts, out_dir, index.dates, now) \
+            and _intact(out_dir, index.outputs):
         progress("no input changed since the last build")
         n = len(index.outputs)
         return BuildResult(None, sum(p.endswith(".html") for p in index.outputs), WriteStats(n, 0, n),
@@ -86,10 +91,14 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
     docs = read_doc_cache(cache_dir) if opts.cache else DocCache()
     progress(f"reading {len(files)} content files")
     site, loaded = load_site(opts, config, now, files, stray, docs)
-    staging = Staging(out_dir)
+    # Patch the last output in place when this cache knows it; otherwise write a whole new tree.
+    staging = Staging(out_dir, patch=bool(index.outputs) and index.out_dir == str(out_dir))
     try:
-        outputs = build_outputs(site, root, loaded, previous=index.outputs, staging=staging, pdf=opts.pdf, progress=progress)
-        staging.commit()
+        outputs = build_outputs(site, root, loaded, previous=index.outputs, staging=staging, pdf=opts.pdf, progress=progress,
+                                cache_dir=cache_dir if opts.cache else None)
+        if staging.patch:
+            forget_index(cache_dir)  # a patch stopped midway must not look like a finished build
+        staging.commit(outputs.digests, index.outputs)
     except BaseException:
         staging.discard()
         raise
@@ -101,7 +110,8 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
             recorded[name] = (d, size, mtime)
         dates = {e.rel: (e.content, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
                          bool(getattr(e.item, "draft", False))) for e in loaded if e.item is not None}
-        write_cache(cache_dir, Index(_input_signature(sigs, opts, out_dir, dates, now), str(out_dir), recorded, dates), docs)
+        inputs = _input_signature(sigs + [hashed[p] for p in sorted(recent)], opts, out_dir, dates, now)
+        write_cache(cache_dir, Index(inputs, str(out_dir), recorded, dates, tuple(sorted(recent))), docs)
     return BuildResult(site, outputs.pages, stats, time.perf_counter() - started, out_dir)
 
 
@@ -163,7 +173,8 @@ def _line_finder(root: Path, files: list) -> Callable[[str, tuple], int]:
 
 
 def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dict[str, tuple[str, int, int]],
-                  staging: Staging | None, pdf: bool = True, progress: Progress = _quiet) -> Outputs:
+                  staging: Staging | None, pdf: bool = True, progress: Progress = _quiet,
+                  cache_dir: Path | None = None) -> Outputs:
     """Render what changed into `staging` (None: render to check, keep nothing); carry over what
     did not change, checked against the previous output on disk."""
     from .render import make_environment, render_pages
@@ -191,18 +202,23 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
             return True
         return False
 
+    def pieces(name: str) -> Pieces:
+        return Pieces(cache_dir / f"pieces-{name}.pickle" if cache_dir else None)
+
     def put(files: dict[str, bytes]) -> tuple[int, int]:
         return staging.put_all(files) if staging else (0, 0)
 
-    page_digests = {str(p.output): dig.page(p) for p in pages}
-    todo = [p for p in pages if not unchanged(str(p.output), page_digests[str(p.output)])]
+    page_digests = {p.output: dig.page(p) for p in pages}
+    todo = [p for p in pages if not unchanged(p.output, page_digests[p.output])]
     episodes, posts = dig.value(site.episodes), dig.value(site.articles)
     generated = {
-        c.podcast.feed: (dig.of("podcast", episodes), lambda: build_podcast_feed(site, urls)),
+        c.podcast.feed: (dig.of("podcast", episodes), lambda: build_podcast_feed(site, urls, pieces("podcast"),
+                                                                                 lambda ep: dig.of("item", dig.item(ep)))),
         "atom.xml": (dig.of("atom", episodes, posts), lambda: build_atom_feed(site, urls)),  # newest 50: cheap to key on all
         "sitemap.xml": (dig.of("sitemap", sorted(page_digests.items())), lambda: build_sitemap(site, pages, urls)),
         "robots.txt": (dig.of("robots"), lambda: build_robots(urls)),
-        "search.json": (dig.of("search", episodes, posts, dig.value(site.drills)), lambda: build_search_index(site, urls)),
+        "search.json": (dig.of("search", episodes, posts, dig.value(site.drills)),
+                        lambda: build_search_index(site, urls, pieces("search"), lambda x: dig.of("entry", dig.item(x)))),
     }
     for ep in site.episodes:
         if ep.chapters:
@@ -217,7 +233,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     check_unique_outputs([(n, "generated") for n in list(page_digests) + list(generated) + list(pdfs)]
                          + [(n, str(src)) for n, src in copies.items()])
 
-    templates = make_environment(root / "templates", template_digest)
+    templates = make_environment(root / "templates", template_digest, cache_dir / "templates" if cache_dir else None)
     template_globals = {
         "structured_data": lambda page: structured_data(page, site, urls),
         "qr_svg": qr_svg,
@@ -231,10 +247,10 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     heavy: list[int] = []
     papers = {name: paper for name, paper in pdfs.items() if not unchanged(name, digest(page_digests[guide], paper))}
     if papers:  # the PDFs are made from the guide page's HTML: render it first
-        html = render_pages(site, [p for p in pages if str(p.output) == guide], urls, templates, template_globals)[guide]
+        html = render_pages(site, [p for p in pages if p.output == guide], urls, templates, template_globals)[guide]
         if guide not in keep:
             counts.append(put({guide: html}))
-            todo = [p for p in todo if str(p.output) != guide]
+            todo = [p for p in todo if p.output != guide]
         epoch = int(site.modified.timestamp())
         for name, paper in papers.items():
             heavy.append(len(jobs))
@@ -307,14 +323,25 @@ def _run_job(i: int) -> tuple[int, int]:
     return _JOBS[i]()
 
 
-def _stat_inputs(root: Path) -> list[tuple[str, int, int]]:
-    """Stat of every input file, taken before anything is read (so a mid-build edit is seen next time)."""
+def _stat_inputs(root: Path, now_ns: int) -> tuple[list[tuple[str, int, int]], set[str]]:
+    """Stat of every input file, taken before anything is read (so a mid-build edit is seen next
+    time), and the files modified too recently for a later edit to be sure to change the mtime."""
     sigs = [stat_sig(root / "site.toml")]
     for folder in ("content", "templates", "static"):
-        base = root / folder
-        if base.is_dir():
-            sigs += [stat_sig(p) for p in sorted(base.rglob("*")) if p.is_file()]
-    return sigs
+        for top, dirs, names in os.walk(root / folder):
+            dirs.sort()
+            sigs += [stat_sig(Path(top, name)) for name in sorted(names)]
+    return sigs, {path for path, _, mtime in sigs if racy(mtime, now_ns)}
+
+
+def _content_sigs(paths: set[str]) -> dict[str, tuple[str, str]]:
+    def read(path: str) -> bytes:
+        try:
+            return Path(path).read_bytes()
+        except OSError:
+            return b""
+
+    return {p: (p, digest(read(p))) for p in paths}
 
 
 def _input_signature(sigs: list[tuple[str, int, int]], opts: BuildOptions, out_dir: Path, dates: dict[str, tuple[str, float, bool]],

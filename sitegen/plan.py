@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
 from .models import Site
@@ -20,8 +19,9 @@ class PageSpec:
     in_sitemap: bool = True
 
     @property
-    def output(self) -> PurePosixPath:
-        return PurePosixPath(self.url + "index.html" if self.url.endswith("/") or not self.url else self.url)
+    def output(self) -> str:
+        """The file it is written to, relative to the output folder."""
+        return self.url + "index.html" if self.url.endswith("/") or not self.url else self.url
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
@@ -63,7 +63,7 @@ def plan_pages(site: Site) -> list[PageSpec]:
                               f"Episodes and articles about {t.name}."))
     for p in site.pages:
         pages.append(PageSpec(f"{p.slug}/", "page.html", p.source, {"doc": p}, p.title, p.summary))
-    check_unique_outputs([(str(p.output), p.source) for p in pages])
+    check_unique_outputs([(p.output, p.source) for p in pages])
     return pages
 
 

@@ -1,0 +1,57 @@
+"""Per-item pieces of whole-archive outputs (the podcast feed, the search index), kept between builds.
+
+Each piece is stored under a key naming everything it was made from (the item's digest and
+the site's settings), so a stored piece is exactly what rendering the item again would give.
+A build that changed one episode renders one piece and joins the rest. What is stored is the
+last output itself plus where each piece lies in it: no second copy of the archive in memory.
+The file is read and written by whichever process builds that output; anything unreadable
+counts as empty.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Union
+
+from .cache import dump_pickle, load_pickle
+
+Part = Union[bytes, memoryview]
+Span = tuple[int, int]
+
+
+class Pieces:
+    def __init__(self, path: Path | None):
+        self.path = path  # None: nothing kept (a build without cache)
+        value = load_pickle(path, tuple) if path else ()
+        ok = len(value) == 2 and isinstance(value[0], bytes) and isinstance(value[1], dict)
+        self.blob: bytes = value[0] if ok else b""
+        self.spans: dict[str, Span] = value[1] if ok else {}
+
+    def get(self, key: str) -> memoryview | None:
+        span = self.spans.get(key)
+        return memoryview(self.blob)[span[0]:span[1]] if span else None
+
+    def keep(self, output: bytes, spans: dict[str, Span]) -> None:
+        """Remember `output` and where each keyed piece lies in it; no write when nothing changed."""
+        if self.path is None or (spans == self.spans and output == self.blob):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            dump_pickle(self.path, (output, spans))
+        except OSError:
+            pass  # costs time next build, never correctness
+
+
+def join(head: bytes, parts: list[tuple[str, Part]], tail: bytes, sep: bytes = b"") -> tuple[bytes, dict[str, Span]]:
+    """head + parts (separated by sep) + tail, and the span of each keyed part in the result."""
+    spans: dict[str, Span] = {}
+    chunks: list[Part] = [head]
+    at = len(head)
+    for i, (key, part) in enumerate(parts):
+        if i and sep:
+            chunks.append(sep)
+            at += len(sep)
+        spans[key] = (at, at + len(part))
+        chunks.append(part)
+        at += len(part)
+    chunks.append(tail)
+    return b"".join(chunks), spans
