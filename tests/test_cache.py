@@ -124,3 +124,65 @@ def test_parallel_parse_equals_serial(sample: Path, tmp_path: Path, monkeypatch:
     monkeypatch.setattr(load, "PARALLEL_FROM", 10**9)
     assert parallel == cold(sample, tmp_path, pdf=False)
     assert build(BuildOptions(root=sample, now=FIXED_NOW, pdf=False, cache=False)).site is not None
+
+
+def test_same_size_edit_within_one_clock_tick_is_seen(sample: Path, tmp_path: Path):
+    """An edit that keeps the size and the mtime (possible within one tick of the file system's
+    clock) must not be missed: files that recent are compared by content."""
+    page = sample / "content/episodes/002-knees-and-you.md"
+    os.utime(page)  # just edited
+    build_site(sample, pdf=False)
+    st = page.stat()
+    page.write_text(page.read_text().replace("Less compression", "Mess compression"))
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert page.stat().st_size == st.st_size
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+    assert "Mess compression" in (sample / "_site/episodes/knees-and-you/index.html").read_text()
+
+
+def test_one_edit_rewrites_one_shard_of_the_document_cache(sample: Path):
+    build_site(sample, pdf=False)
+    shards = {p.name: p.stat().st_mtime_ns for p in (sample / ".cache").glob("docs-*.pickle")}
+    assert len(shards) > 3
+    EDITS["edit an episode"](sample)
+    build_site(sample, pdf=False)
+    after = {p.name: p.stat().st_mtime_ns for p in (sample / ".cache").glob("docs-*.pickle")}
+    assert after.keys() == shards.keys() and sum(after[k] != shards[k] for k in shards) == 1
+
+
+@pytest.mark.parametrize("garbage", [b"\x80\x04garbage", None])
+def test_corrupt_feed_and_search_pieces_are_ignored(garbage: bytes | None, sample: Path, tmp_path: Path):
+    import pickle
+
+    from sitegen.cache import _STAMP
+
+    build_site(sample, pdf=False)
+    for name in ("pieces-podcast.pickle", "pieces-search.pickle"):
+        path = sample / ".cache" / name
+        assert path.exists()
+        path.write_bytes(garbage if garbage is not None else pickle.dumps((_STAMP, (b"nonsense", {"x": (0, 3)}))))
+    EDITS["edit an episode"](sample)
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+
+
+def test_a_build_stopped_while_patching_the_output_is_repaired_next_time(sample: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch):
+    import sitegen.write as write
+
+    build_site(sample, pdf=False)
+    EDITS["edit an episode"](sample)
+    EDITS["retitle an article"](sample)
+    real, moved = write._place, []
+
+    def place_one_then_die(src: str, dst: Path, out_dir: Path) -> None:
+        if moved:
+            raise KeyboardInterrupt
+        moved.append(dst)
+        real(src, dst, out_dir)
+
+    monkeypatch.setattr(write, "_place", place_one_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(sample, pdf=False)
+    assert len(moved) == 1 and not (sample / ".cache/index.pickle").exists()
+    monkeypatch.setattr(write, "_place", real)
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)

@@ -1,0 +1,93 @@
+"""Whole-archive outputs built from per-item pieces equal the same outputs built in one go."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+import sitegen.feeds as feeds
+from conftest import FIXED_NOW, SAMPLE, copy_sample
+from sitegen.assets import read_static
+from sitegen.models import Site
+from sitegen.pieces import Pieces
+from sitegen.pipeline import BuildOptions, check
+from sitegen.urls import Urls
+
+
+@pytest.fixture(scope="module")
+def site_urls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Urls]:
+    root = copy_sample(tmp_path_factory.mktemp("feeds") / "site")
+    site = check(BuildOptions(root=root, now=FIXED_NOW, cache=False)).site
+    assert site is not None and len(site.episodes) >= 3
+    return site, Urls(site.config.url, read_static(root / "static")[1])
+
+
+def test_feed_in_batches_equals_one_feedgen_pass(site_urls, monkeypatch: pytest.MonkeyPatch):
+    site, urls = site_urls
+    whole = feeds._podcast_xml(site, urls, site.episodes)
+    monkeypatch.setattr(feeds, "FEED_BATCH", 1)
+    assert feeds.build_podcast_feed(site, urls) == whole
+
+
+def test_feed_from_stored_pieces_renders_only_new_episodes(site_urls, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    site, urls = site_urls
+    whole = feeds._podcast_xml(site, urls, site.episodes)
+    store = tmp_path / "pieces.pickle"
+    assert feeds.build_podcast_feed(site, urls, Pieces(store), lambda ep: ep.guid) == whole
+    added: list[str] = []
+    real = feeds._add_episode
+    monkeypatch.setattr(feeds, "_add_episode", lambda fg, ep, s, u: (added.append(ep.guid), real(fg, ep, s, u)))
+    assert feeds.build_podcast_feed(site, urls, Pieces(store), lambda ep: ep.guid) == whole
+    assert added == []
+    changed = site.episodes[1]
+    assert feeds.build_podcast_feed(site, urls, Pieces(store), lambda ep: ep.guid + ("x" if ep is changed else "")) == whole
+    assert added == [changed.guid]
+
+
+def test_show_notes_that_look_like_an_item_end_fall_back_to_one_pass(site_urls, tmp_path: Path):
+    site, urls = site_urls
+    odd = dataclasses.replace(site.episodes[0], body_html=site.episodes[0].body_html + "\n    </item>\n    <item>\n")
+    site = dataclasses.replace(site, episodes=(odd, *site.episodes[1:]))
+    out = feeds.build_podcast_feed(site, urls, Pieces(tmp_path / "p.pickle"), lambda ep: ep.guid)
+    assert out == feeds._podcast_xml(site, urls, site.episodes)
+    assert len(etree.fromstring(out).findall("channel/item")) == len(site.episodes)
+
+
+def test_search_index_from_stored_pieces_equals_fresh(site_urls, tmp_path: Path):
+    site, urls = site_urls
+    fresh = feeds.build_search_index(site, urls)
+    store = tmp_path / "search.pickle"
+    key = lambda x: x.source  # noqa: E731
+    assert feeds.build_search_index(site, urls, Pieces(store), key) == fresh
+    assert feeds.build_search_index(site, urls, Pieces(store), key) == fresh
+    docs = json.loads(fresh)
+    assert [d["kind"] for d in docs].count("Episode") == len(site.episodes) and all(d["text"] == d["text"].lower() for d in docs)
+
+
+def _js_match(hay: str, query: str) -> bool:
+    """static/js/site.js: every whitespace-separated query word is a substring of the lowercased text."""
+    terms = query.lower().split()
+    return all(t in hay.lower() for t in terms)
+
+
+def test_distinct_words_find_exactly_what_the_full_text_finds():
+    html = ("<p>Backward walking, knees &amp; hips: the <em>knee</em> likes it. Retro-running (RR) "
+            "raised VO<sub>2</sub> max; walking backward, walking slowly.</p>")
+    full = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())  # the text as the index held it before
+    words = feeds._words(html)
+    assert len(words) < len(full) and "&" in words
+    tokens = full.split()
+    rng = random.Random(7)
+    queries = ["knee", "knees hips", "walking backward", "ward walk", "vo", "2", "retro-run", "(rr)", "it.", "&", "slow", "zebra",
+               "max;", "ing,"]
+    for _ in range(300):  # random pieces of real words, alone and in pairs
+        picks = [rng.choice(tokens) for _ in range(rng.randint(1, 2))]
+        queries.append(" ".join(t[rng.randint(0, len(t) - 1):][: rng.randint(1, 6)] for t in picks))
+    for q in queries:
+        assert _js_match(full, q) == _js_match(words, q), q
