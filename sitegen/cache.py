@@ -69,12 +69,14 @@ def digest(*parts: Any) -> str:
     return h.hexdigest()[:32]
 
 
-def stat_sig(path: Path) -> StatSig:
+def stat_sig(path: str | os.PathLike[str]) -> StatSig:
+    """(path, size, mtime_ns), or sizes of -1 when the file is missing. Takes plain strings too:
+    a build stats every input and output, and pathlib objects cost more than the stat."""
     try:
-        st = path.stat()
-        return (str(path), st.st_size, st.st_mtime_ns)
+        st = os.stat(path)
+        return (os.fspath(path), st.st_size, st.st_mtime_ns)
     except OSError:
-        return (str(path), -1, -1)
+        return (os.fspath(path), -1, -1)
 
 
 def read_index(folder: Path) -> Index:

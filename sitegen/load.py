@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from .art import check_art
 from .cache import DocCache, StatSig, digest, stat_sig, trusted_stat
 from .config import SiteConfig
 from .media import MediaError, read_audio_infos, read_transcript
+from .models import compact
 from .parse import MediaFacts, Parsed, parse_doc
 from .problems import Problem, rel
 from .sources import SECTIONS, SourceDoc, parse_source, slug_from_name
@@ -32,6 +33,7 @@ class SourceFile:
     slug: str | None  # None: the file name does not fit the section's pattern
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Loaded:
     """One content file as parsed: the item or its problems, and what it was made from."""
@@ -41,23 +43,25 @@ class Loaded:
     deps: tuple[StatSig, ...]  # media files it names
     item: Parsed | None
     problems: tuple[Problem, ...]
+    digest: str = field(init=False)  # of all the above that shapes the output; the file name gives the slug
 
-    @property
-    def digest(self) -> str:
-        return digest(self.rel, self.content, self.deps)  # the file name gives the slug
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "digest", digest(self.rel, self.content, self.deps))
 
 
 def list_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     content = root / "content"
-    top = len(root.parts)  # paths from glob are under root: no resolve() per file
     files: list[SourceFile] = []
     problems: list[Problem] = []
     for section in SECTIONS:
         folder = content / section
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.md")):
-                if not path.name.startswith(("_", ".")):
-                    files.append(SourceFile(path, "/".join(path.parts[top:]), section, slug_from_name(path.name, section)))
+        try:
+            names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".md") and e.is_file())
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for name in names:
+            if not name.startswith(("_", ".")):
+                files.append(SourceFile(folder / name, f"content/{section}/{name}", section, slug_from_name(name, section)))
     for stray in sorted(content.glob("*.md")) if content.is_dir() else ():
         problems.append(Problem(rel(stray, root), 0, f"not in a section; move it into content/{'|'.join(SECTIONS)}/"))
     return files, problems
@@ -73,7 +77,7 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache) -> 
     for f in files:
         st = f.path.stat()
         hit = cache.docs.get(f.rel)
-        fresh = hit is not None and all(stat_sig(Path(p)) == (p, s, m) for p, s, m in hit.deps)
+        fresh = hit is not None and all(stat_sig(p) == (p, s, m) for p, s, m in hit.deps)
         if fresh and cache.stats.get(f.rel) == (st.st_size, st.st_mtime_ns):
             out[f.rel] = hit
             stats[f.rel] = cache.stats[f.rel]

@@ -1,15 +1,38 @@
 """The site's data: frozen, fully validated, so templates and feeds never guard."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from .config import SiteConfig
 
+C = TypeVar("C", bound=type)
 
+
+def compact(cls: C) -> C:
+    """Pickle a frozen slots dataclass as the tuple of its values: the build cache holds tens of
+    thousands of them, and the dataclass default walks fields() for each one."""
+    names = tuple(f.name for f in fields(cls))
+    get = operator.attrgetter(*names)
+    put = object.__setattr__
+
+    def __getstate__(self: Any) -> tuple[Any, ...]:
+        return get(self) if len(names) > 1 else (get(self),)
+
+    def __setstate__(self: Any, state: tuple[Any, ...]) -> None:
+        for name, value in zip(names, state):
+            put(self, name, value)
+
+    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    return cls
+
+
+@compact
 @dataclass(frozen=True, slots=True)
 class Chapter:
     start: timedelta
@@ -24,6 +47,7 @@ class Chapter:
         return format_clock(self.start)
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Reference:
     authors: str
@@ -39,6 +63,7 @@ class Reference:
         return f"https://doi.org/{self.doi}" if self.doi else self.url
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Media:
     """A file the site publishes: where it comes from and what it is."""
@@ -50,6 +75,7 @@ class Media:
     duration: timedelta  # zero for non-audio
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Cue:
     start: timedelta
@@ -57,12 +83,14 @@ class Cue:
     text: str
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Transcript:
     file: Media  # the .vtt or .srt as published
     cues: tuple[Cue, ...]
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Episode:
     source: str  # project-relative path, for messages
@@ -91,6 +119,7 @@ class Episode:
         return self.published
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Article:
     source: str
@@ -108,6 +137,7 @@ class Article:
     section = "articles"
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Drill:
     source: str
@@ -151,6 +181,7 @@ class Program:
     weeks: tuple[Week, ...]
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class Page:
     source: str

@@ -106,7 +106,7 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
     if opts.cache:
         recorded = {}
         for name, d in outputs.digests.items():
-            _, size, mtime = stat_sig(out_dir / name)
+            _, size, mtime = stat_sig(f"{out_dir}/{name}")
             recorded[name] = (d, size, mtime)
         dates = {e.rel: (e.content, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
                          bool(getattr(e.item, "draft", False))) for e in loaded if e.item is not None}
@@ -197,7 +197,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     def unchanged(name: str, d: str) -> bool:
         wanted[name] = d
         old = previous.get(name)
-        if out_dir is not None and old is not None and old[0] == d and stat_sig(out_dir / name)[1:] == old[1:]:
+        if out_dir is not None and old is not None and old[0] == d and stat_sig(f"{out_dir}/{name}")[1:] == old[1:]:
             keep.add(name)
             return True
         return False
@@ -303,7 +303,6 @@ def run_jobs(jobs: list[Callable[[], tuple[int, int]]], parallel: bool, heavy: f
     _JOBS = jobs
     # Objects the workers inherit are frozen: their garbage collector never walks (and so never
     # copies) the parent's memory.
-    gc.collect()
     gc.freeze()
     ctx = multiprocessing.get_context("fork")
     light = [i for i in range(len(jobs)) if i not in heavy]
@@ -330,7 +329,7 @@ def _stat_inputs(root: Path, now_ns: int) -> tuple[list[tuple[str, int, int]], s
     for folder in ("content", "templates", "static"):
         for top, dirs, names in os.walk(root / folder):
             dirs.sort()
-            sigs += [stat_sig(Path(top, name)) for name in sorted(names)]
+            sigs += [stat_sig(os.path.join(top, name)) for name in sorted(names)]
     return sigs, {path for path, _, mtime in sigs if racy(mtime, now_ns)}
 
 
@@ -357,7 +356,7 @@ def _intact(out_dir: Path, outputs: dict[str, tuple[str, int, int]]) -> bool:
     """Every file the last build wrote is still there, unmodified (by size and mtime)."""
     if not outputs:
         return False
-    return all(stat_sig(out_dir / name)[1:] == (size, mtime) for name, (_, size, mtime) in outputs.items())
+    return all(stat_sig(f"{out_dir}/{name}")[1:] == (size, mtime) for name, (_, size, mtime) in outputs.items())
 
 
 _engine_sig: str | None = None

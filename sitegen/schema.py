@@ -7,6 +7,7 @@ generates the authoring reference and the `new` command's templates.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import uuid
 from dataclasses import dataclass
@@ -362,8 +363,12 @@ def parse_fields(data: Mapping[str, Any], fields: tuple[Field, ...], ctx: Contex
     return values, problems
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=4096)  # tags repeat across thousands of posts
 def slugify(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return _NOT_SLUG.sub("-", value.lower()).strip("-")
 
 
 def _example(f: Field) -> str:
