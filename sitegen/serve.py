@@ -3,7 +3,8 @@
 - Builds with drafts and future posts (the pages flag them) into .cache/serve/, never _site/.
 - Serves that folder on 127.0.0.1 under the site's subpath (e.g. /retro-stride/), built with
   base URL http://127.0.0.1:PORT/<subpath>/ so every link stays on the preview.
-- Watches content/, templates/, static/ and site.toml by polling modification times.
+- Watches content/, templates/, static/ and site.toml: notified by the kernel (watchfiles),
+  or by polling modification times where notifications are not available.
 - A broken edit prints its problems and keeps the last good build on screen; the atomic
   write leaves the output untouched, and open pages show the problems in a banner.
 - Open pages reload themselves: HTML *responses* (never the built files) get a small script
@@ -26,7 +27,7 @@ from datetime import datetime
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from .config import read_config
@@ -36,7 +37,8 @@ from .problems import BuildError, Problem
 HOST = "127.0.0.1"
 RELOAD_PATH = "/__reload"
 WATCHED = ("content", "templates", "static", "site.toml")
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.5  # when the file system gives no notifications
+NOTICE_MS = 10  # after a notification, wait this long for the rest of a save (editors write, then rename)
 
 # Polls the build number; reloads when it changes; shows the problems of a failed rebuild.
 RELOAD_SCRIPT = """<script>/* injected by build.py serve; not part of the site */
@@ -95,7 +97,7 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
         for folder, dirs, files in os.walk(top):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             for f in files:
-                if f.startswith((".", "#")) or f.endswith(("~", ".swp", ".tmp")):
+                if _ignored(f):
                     continue
                 path = os.path.join(folder, f)
                 try:
@@ -352,16 +354,43 @@ class DevServer:
 
     # ---- the loop -----------------------------------------------------------------------------
 
-    def run(self, *, poll_seconds: float = POLL_SECONDS, stop: threading.Event | None = None, quiet: bool = False) -> None:
-        """Poll for changes until Ctrl+C (or `stop` is set); prints one line per rebuild."""
+    def run(self, *, poll_seconds: float = POLL_SECONDS, stop: threading.Event | None = None, quiet: bool = False,
+            notify: bool = True) -> None:
+        """Rebuild on every change until Ctrl+C (or `stop` is set); prints one line per rebuild."""
         stop = stop or threading.Event()
         try:
-            while not stop.wait(poll_seconds):
+            for _ in self._changes(stop, poll_seconds, notify):
                 outcome = self.rebuild_if_changed()
                 if outcome is not None and outcome.ok and not quiet:
                     self.say(f"{datetime.now():%H:%M:%S} {outcome.message}")
         except KeyboardInterrupt:
             pass
+
+    def _changes(self, stop: threading.Event, poll_seconds: float, notify: bool) -> Iterator[None]:
+        """Yield when a watched file may have changed: on the kernel's notice (watchfiles, tens of
+        milliseconds after a save, no work while idle), else every `poll_seconds`. What changed
+        is then read from a snapshot either way, so both see the same edits."""
+        if notify and not stop.is_set():
+            try:
+                from watchfiles import watch
+
+                for _ in watch(self.root, watch_filter=self._is_watched, stop_event=stop, step=NOTICE_MS,
+                               debounce=1000, rust_timeout=1000, raise_interrupt=True):
+                    yield
+                return
+            except (ImportError, OSError) as exc:  # no inotify here (or no watches left): poll
+                self.warn(f"file notifications unavailable ({exc}); checking for changes every {poll_seconds} s")
+        while not stop.wait(poll_seconds):
+            yield
+
+    def _is_watched(self, _change: object, path: str) -> bool:
+        parts = os.path.relpath(path, self.root).replace(os.sep, "/").split("/")
+        return parts[0] in WATCHED and not any(_ignored(part) for part in parts)
+
+
+def _ignored(name: str) -> bool:
+    """Hidden files and editors' swap and backup files are not edits."""
+    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp"))
 
 
 def main(root: Path, *, port: int = 8000, out: Path | None = None, pdf: bool = True,

@@ -220,3 +220,36 @@ def test_cli_serve_and_its_quiet_and_verbose_flags(flag: str, sample: Path, monk
     steps = [ln for ln in out.splitlines() if not ln.startswith(("serving ", "watching ", "stopped"))]
     assert bool(steps) is (flag == "-v")  # -v prints each build step
     assert (sample / ".cache" / "serve" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("notify", [True, False], ids=["notified", "polling"])
+def test_the_run_loop_rebuilds_after_a_save(notify: bool, dev: DevServer, sample: Path) -> None:
+    import threading
+    import time
+
+    stop = threading.Event()
+    loop = threading.Thread(target=dev.run, kwargs={"poll_seconds": 0.05, "stop": stop, "quiet": True, "notify": notify})
+    loop.start()
+    try:
+        time.sleep(0.3)  # the watcher is up
+        (sample / ".cache" / "unrelated.txt").write_text("not watched")
+        about = sample / "content" / "pages" / "about.md"
+        touch(about, about.read_text(encoding="utf-8") + "\nSaved while serving.\n")
+        deadline = time.monotonic() + 10
+        while dev.version < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert dev.version == 2
+        assert b"Saved while serving." in get(dev, f"{BASE}about/")[2]
+    finally:
+        stop.set()
+        loop.join(timeout=5)
+    assert not loop.is_alive()
+    assert not any("notifications unavailable" in m for m in dev.messages)  # type: ignore[attr-defined]
+
+
+def test_only_sources_are_watched(dev: DevServer, sample: Path) -> None:
+    watched = lambda rel: dev._is_watched(None, str(sample / rel))  # noqa: E731
+    assert watched("content/episodes/001-first-steps.md") and watched("site.toml") and watched("templates/base.html")
+    assert watched("static/css/site.css")
+    assert not watched("_site/index.html") and not watched(".cache/serve/index.html") and not watched("README.md")
+    assert not watched("content/pages/.about.md.swp") and not watched("content/.git/x") and not watched("content/a.md~")
