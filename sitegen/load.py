@@ -11,7 +11,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .art import check_art
 from .cache import DocCache, StatSig, digest, stat_sig, trusted_stat
@@ -67,9 +67,11 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     return files, problems
 
 
-def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache) -> list[Loaded]:
+def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache,
+               meanwhile: Callable[[], None] = lambda: None) -> list[Loaded]:
     """Parse what changed, reuse the rest; updates `cache` in place. A file whose size and
-    mtime match what the cache trusts is not even read; others are read and compared by digest."""
+    mtime match what the cache trusts is not even read; others are read and compared by digest.
+    `meanwhile` runs in this process while worker processes parse (or before a serial parse)."""
     now = time.time_ns()
     out: dict[str, Loaded] = {}
     stats: dict[str, tuple[int, int]] = {}
@@ -89,21 +91,23 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache) -> 
             out[f.rel] = hit
         else:
             misses.append((f, content))
-    for loaded in _parse_all(misses, config):
+    for loaded in _parse_all(misses, config, meanwhile):
         out[loaded.rel] = loaded
     cache.docs = {f.rel: out[f.rel] for f in files}
     cache.stats = stats
     return [out[f.rel] for f in files]
 
 
-def _parse_all(misses: list[tuple[SourceFile, str]], config: SiteConfig) -> list[Loaded]:
+def _parse_all(misses: list[tuple[SourceFile, str]], config: SiteConfig, meanwhile: Callable[[], None]) -> list[Loaded]:
     workers = min(os.cpu_count() or 1, 4)
     if len(misses) < PARALLEL_FROM or workers < 2:
+        meanwhile()
         return [parse_file(f, content, config) for f, content in misses]
     size = max(8, len(misses) // (workers * 4))
     chunks = [misses[i:i + size] for i in range(0, len(misses), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         results = pool.map(_parse_chunk, chunks, [config] * len(chunks))
+        meanwhile()
         return [loaded for chunk in results for loaded in chunk]
 
 

@@ -31,6 +31,7 @@ from .urls import Urls
 from .write import Staging, WriteStats
 
 ENGINE_DIR = Path(__file__).resolve().parent
+LARGE_ARCHIVE = 2000  # posts from which the feed and search index take tens of MB to build
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,11 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
                            time.perf_counter() - started, out_dir)
     docs = read_doc_cache(cache_dir) if opts.cache else DocCache()
     progress(f"reading {len(files)} content files")
-    site, loaded = load_site(opts, config, now, files, stray, docs)
+    # A build that must make the PDFs loads their engine while workers parse, not once per PDF
+    # worker; not for a large archive, where every worker would inherit its 25 MB.
+    cold_pdf = opts.pdf and len(files) < LARGE_ARCHIVE and not any(n.endswith(".pdf") for n in index.outputs)
+    pdf_engine = _import_pdf_engine if cold_pdf else None
+    site, loaded = load_site(opts, config, now, files, stray, docs, meanwhile=pdf_engine)
     # Patch the last output in place when this cache knows it; otherwise write a whole new tree.
     staging = Staging(out_dir, patch=bool(index.outputs) and index.out_dir == str(out_dir))
     try:
@@ -132,7 +137,7 @@ def _config(opts: BuildOptions) -> SiteConfig:
 
 
 def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, files: list, stray: list[Problem],
-              docs: DocCache) -> tuple[Site, list[Loaded]]:
+              docs: DocCache, meanwhile: Callable[[], None] | None = None) -> tuple[Site, list[Loaded]]:
     """Read and validate everything; raise BuildError listing every problem."""
     root = opts.root
     key = digest(ENGINE_VERSION, _engine_signature(), config)
@@ -144,7 +149,7 @@ def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, files: list
             pattern = "NNN-slug.md, e.g. 004-hill-repeats.md" if f.section == "episodes" else "slug.md in lowercase letters, digits and hyphens"
             problems.append(Problem(f.rel, 0, f"file name {f.path.name!r} does not fit; name it {pattern}"))
     good = [f for f in files if f.slug is not None]
-    loaded = load_items(good, config, docs)
+    loaded = load_items(good, config, docs, meanwhile or (lambda: None))
     problems += read_show_art(root, config.podcast.image, config_line(root, "podcast", "image"))
     known = frozenset(f"{f.section}/{f.slug}" for f in good)
     site = assemble_site(config, loaded, read_program(root), now, line_of=_line_finder(root, good), drafts=opts.drafts,
@@ -259,11 +264,18 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     step = max(50, len(todo) // 8)
     for i in range(0, len(todo), step):
         jobs.append(lambda part=todo[i:i + step]: put(render_pages(site, part, urls, templates, template_globals)))
+    small: list[tuple[str, Callable[[], bytes]]] = []
     for name, (d, make) in generated.items():
-        if not unchanged(name, d):
-            if name in (c.podcast.feed, "search.json"):  # hold the whole archive in memory
-                heavy.append(len(jobs))
+        if unchanged(name, d):
+            continue
+        if name in (c.podcast.feed, "search.json"):  # the whole archive: a job of its own
+            if len(site.episodes) + len(site.articles) >= LARGE_ARCHIVE:
+                heavy.append(len(jobs))  # and a fresh worker, so no process holds two
             jobs.append(lambda name=name, make=make: put({name: make()}))
+        else:
+            small.append((name, make))
+    for i in range(0, len(small), 100):  # chapters, sitemap, robots: many small files, few jobs
+        jobs.append(lambda part=small[i:i + 100]: put({name: make() for name, make in part}))
     # Worth a fork: many pages, both PDFs, or feeds over a large archive (each takes a second at 5,000 posts).
     big = len(todo) >= 200 or len(papers) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
     counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy))
@@ -274,6 +286,13 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
         wanted.setdefault(name, digest("copy", stat_sig(src)[1:]))
     stats = WriteStats(len(wanted), sum(w for w, _ in counts), sum(k for _, k in counts))
     return Outputs(copies, wanted, len(pages), stats)
+
+
+def _import_pdf_engine() -> None:
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        pass  # no Pango: the PDF job reports it with the fix
 
 
 def _pdf(html: str, paper: str, urls: Urls, copies: dict[str, Path], epoch: int) -> bytes:
