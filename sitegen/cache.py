@@ -122,6 +122,7 @@ def write_cache(folder: Path, index: Index, docs: DocCache | None) -> None:
 
 
 def _write_docs(folder: Path, docs: DocCache) -> None:
+    (folder / "docs.pickle").unlink(missing_ok=True)  # the single-file cache of earlier versions
     by_shard: dict[int, dict[str, Any]] = {}
     for rel, loaded in docs.docs.items():
         by_shard.setdefault(shard_of(rel), {})[rel] = loaded

@@ -8,7 +8,7 @@
 - A broken edit prints its problems and keeps the last good build on screen; the atomic
   write leaves the output untouched, and open pages show the problems in a banner.
 - Open pages reload themselves: HTML *responses* (never the built files) get a small script
-  that polls /__reload for the build number.
+  that asks /__reload for the build number and is answered as soon as a rebuild ends.
 
 Everything is drivable from a test: `DevServer.start()` on port 0, `rebuild_if_changed()`
 (returns what happened, never sleeps) and `stop()`; `run()` is the endless loop around them.
@@ -28,7 +28,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from .config import read_config
 from .pipeline import BuildOptions, build
@@ -38,12 +38,14 @@ HOST = "127.0.0.1"
 RELOAD_PATH = "/__reload"
 WATCHED = ("content", "templates", "static", "site.toml")
 POLL_SECONDS = 0.5  # when the file system gives no notifications
+LONG_POLL_SECONDS = 20.0  # an open page's request for the build state is answered by then at the latest
 NOTICE_MS = 10  # after a notification, wait this long for the rest of a save (editors write, then rename)
 
-# Polls the build number; reloads when it changes; shows the problems of a failed rebuild.
+# Asks for the build state and waits for the next (the server answers when a rebuild ends, or
+# after LONG_POLL_SECONDS); reloads when the build number changes; shows a failed rebuild's problems.
 RELOAD_SCRIPT = """<script>/* injected by build.py serve; not part of the site */
 (function () {
-  var seen = %(version)d, box = null;
+  var seen = %(version)d, state = -1, box = null;
   function banner(problems) {
     if (!problems.length) { if (box) { box.remove(); box = null; } return; }
     if (!box) {
@@ -55,13 +57,14 @@ RELOAD_SCRIPT = """<script>/* injected by build.py serve; not part of the site *
     box.textContent = "The last edit did not build (still showing the previous build):\\n\\n" + problems.join("\\n");
   }
   function poll() {
-    fetch("%(endpoint)s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+    fetch("%(endpoint)s?state=" + state, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
       if (s.version !== seen) { location.reload(); return; }
+      state = s.state;
       banner(s.problems);
-      setTimeout(poll, 1000);
+      poll();
     }).catch(function () { setTimeout(poll, 2000); });
   }
-  setTimeout(poll, 1000);
+  poll();
 })();
 </script>
 """
@@ -138,7 +141,8 @@ class _Handler(SimpleHTTPRequestHandler):
         dev = self.server.dev
         url_path = urlsplit(self.path).path
         if url_path == RELOAD_PATH:
-            state = dev.reload_state()
+            after = parse_qs(urlsplit(self.path).query).get("state", [""])[0]
+            state = dev.reload_state(after=int(after) if after.lstrip("-").isdigit() else None)
             self._send(HTTPStatus.OK, "application/json", json.dumps(state).encode("utf-8"), with_body)
             return
         if url_path in ("", "/") and dev.base_path != "/":
@@ -263,7 +267,10 @@ class DevServer:
         self.version = 0
         self.problems: tuple[str, ...] = ()
         self._seen: dict[str, tuple[int, int]] | None = None
+        self.state = 0  # counts rebuild outcomes, good or bad: what waiting pages wait for
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._stopping = False
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -284,6 +291,9 @@ class DevServer:
         return self.url
 
     def stop(self) -> None:
+        with self._changed:
+            self._stopping = True  # release pages waiting for a rebuild
+            self._changed.notify_all()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -296,9 +306,19 @@ class DevServer:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}{self.base_path}"
 
-    def reload_state(self) -> dict[str, object]:
-        with self._lock:
-            return {"version": self.version, "problems": list(self.problems)}
+    def reload_state(self, after: int | None = None, timeout: float = LONG_POLL_SECONDS) -> dict[str, object]:
+        """The served build number and the last rebuild's problems. With `after` (a state the page
+        already has), wait until a rebuild ends or `timeout` passes: pages learn of it at once."""
+        with self._changed:
+            if after is not None:
+                self._changed.wait_for(lambda: self.state != after or self._stopping, timeout)
+            return {"version": self.version, "problems": list(self.problems), "state": self.state}
+
+    def _outcome(self, version: int, problems: tuple[str, ...]) -> None:
+        with self._changed:
+            self.version, self.problems = version, problems
+            self.state += 1
+            self._changed.notify_all()
 
     # ---- building -----------------------------------------------------------------------------
 
@@ -321,21 +341,17 @@ class DevServer:
         try:
             result = build(opts, progress=progress)
         except BuildError as exc:
-            with self._lock:
-                self.problems = tuple(str(p) for p in exc.problems)
+            self._outcome(self.version, tuple(str(p) for p in exc.problems))
             seconds = time.perf_counter() - started
             self.warn(exc.report().replace("nothing was written.", "still serving the last good build."))
             return Rebuild(False, self.version, changed, exc.problems, None, seconds,
                            f"build failed: {len(exc.problems)} problem(s)")
         except Exception as exc:  # a bug must not stop the preview; show it and keep serving
-            with self._lock:
-                self.problems = (f"unexpected error: {exc!r}",)
+            self._outcome(self.version, (f"unexpected error: {exc!r}",))
             self.warn("".join(traceback.format_exception(exc)).rstrip())
             self.warn("unexpected error while building; still serving the last good build.")
             return Rebuild(False, self.version, changed, (), repr(exc), time.perf_counter() - started, "build crashed")
-        with self._lock:
-            self.version += 1
-            self.problems = ()
+        self._outcome(self.version + 1, ())
         seconds = time.perf_counter() - started
         stats = result.stats
         what = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "") if changed != ("",) else ""

@@ -150,6 +150,31 @@ def test_search_shows_results_as_you_type(page, base: str):
     assert page.locator("#search-status").inner_text() == "0 results"
 
 
+def test_serve_reloads_an_open_page_when_a_rebuild_ends(page, sample: Path):
+    """An author's open page shows the saved edit, or the problems of a broken one, without a click."""
+    import time
+
+    from conftest import FIXED_NOW
+    from sitegen.serve import DevServer
+
+    dev = DevServer(sample, port=0, pdf=False, now=lambda: FIXED_NOW, say=lambda m: None, warn=lambda m: None)
+    dev.start()
+    try:
+        page.goto(dev.url + "about/")
+        time.sleep(0.3)  # the page's request for the build state is waiting
+        about = sample / "content/pages/about.md"
+        good = about.read_text(encoding="utf-8")
+        about.write_text(good + "\nSeen without reloading by hand.\n", encoding="utf-8")
+        assert dev.rebuild(("content/pages/about.md",)).ok
+        page.wait_for_function("document.body.innerText.includes('Seen without reloading by hand.')", timeout=3000)
+        about.write_text(good.replace("title:", "titel:", 1), encoding="utf-8")
+        assert not dev.rebuild(("content/pages/about.md",)).ok
+        page.wait_for_function("document.body.innerText.includes('titel: unknown key')", timeout=3000)
+        assert "Seen without reloading by hand." in page.inner_text("main")  # the last good build stays
+    finally:
+        dev.stop()
+
+
 def test_every_page_loads_cleanly_on_a_phone(browser, base: str, built_sample: Path):
     """Sitemap pages and the 404 page at 390 px: no console errors, failed requests or sideways scrolling."""
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))

@@ -132,7 +132,7 @@ def test_rebuilds_on_change_and_reports_the_build_number(dev: DevServer, sample:
     assert outcome is not None and outcome.ok and outcome.changed == ("content/pages/about.md",)
     assert outcome.version == dev.version == 2
     assert "content/pages/about.md changed" in outcome.message
-    assert json.loads(get(dev, serve.RELOAD_PATH)[2]) == {"version": 2, "problems": []}
+    assert json.loads(get(dev, serve.RELOAD_PATH)[2]) == {"version": 2, "problems": [], "state": 2}
     assert b"A new closing line." in get(dev, f"{BASE}about/")[2]
     assert b"var seen = 2" in get(dev, f"{BASE}about/")[2]
     # Templates, static files and site.toml are watched too.
@@ -164,7 +164,7 @@ def test_a_broken_edit_keeps_the_last_good_build(dev: DevServer, sample: Path) -
     touch(about, good)
     fixed = dev.rebuild_if_changed()
     assert fixed is not None and fixed.ok and fixed.version == 2
-    assert json.loads(get(dev, serve.RELOAD_PATH)[2]) == {"version": 2, "problems": []}
+    assert json.loads(get(dev, serve.RELOAD_PATH)[2]) == {"version": 2, "problems": [], "state": 3}
 
 
 def test_an_unexpected_crash_does_not_stop_the_preview(dev: DevServer, monkeypatch: pytest.MonkeyPatch, sample: Path) -> None:
@@ -253,3 +253,26 @@ def test_only_sources_are_watched(dev: DevServer, sample: Path) -> None:
     assert watched("static/css/site.css")
     assert not watched("_site/index.html") and not watched(".cache/serve/index.html") and not watched("README.md")
     assert not watched("content/pages/.about.md.swp") and not watched("content/.git/x") and not watched("content/a.md~")
+
+
+def test_open_pages_hear_of_a_rebuild_as_soon_as_it_ends(dev: DevServer, sample: Path) -> None:
+    import threading
+    import time
+
+    first = json.loads(get(dev, f"{serve.RELOAD_PATH}?state=-1")[2])  # a new page: answered at once
+    assert first == {"version": 1, "problems": [], "state": 1}
+    answers: list[tuple[float, dict]] = []
+
+    def wait() -> None:
+        answers.append((time.monotonic(), json.loads(get(dev, f"{serve.RELOAD_PATH}?state=1")[2])))
+
+    waiting = threading.Thread(target=wait)
+    waiting.start()
+    time.sleep(0.3)
+    assert waiting.is_alive() and not answers  # held until something happens
+    touch(sample / "site.toml")
+    assert dev.rebuild_if_changed().ok  # type: ignore[union-attr]
+    built = time.monotonic()
+    waiting.join(timeout=5)
+    assert answers and answers[0][1] == {"version": 2, "problems": [], "state": 2} and answers[0][0] - built < 1
+    assert dev.reload_state(after=2, timeout=0.05)["state"] == 2  # nothing new: answered after the timeout
