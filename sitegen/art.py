@@ -6,7 +6,7 @@ from pathlib import Path
 from .problems import Problem
 
 
-def check_art(path: Path) -> list[str]:
+def check_art(path: Path, if_missing: str = "add a square JPEG of 1400 to 3000 px there") -> list[str]:
     """What is wrong with an art file, as phrases that follow its name ("is 1400x1500; ...")."""
     from PIL import Image, UnidentifiedImageError
 
@@ -14,7 +14,7 @@ def check_art(path: Path) -> list[str]:
         with Image.open(path) as img:
             fmt, mode, (w, h) = img.format, img.mode, img.size
     except FileNotFoundError:
-        return ["does not exist; add a square JPEG of 1400 to 3000 px there"]
+        return [f"does not exist; {if_missing}"]
     except (UnidentifiedImageError, OSError):
         return ["is not an image; save it as JPEG or PNG"]
     problems = []
@@ -33,7 +33,5 @@ def read_show_art(root: Path, image: str, line: int, config_name: str = "site.to
     where = f"[podcast] image: {image}"
     if not image.startswith("static/"):
         return [Problem(config_name, line, f"{where}: keep the art in static/ (e.g. static/img/cover.jpg) so it is published")]
-    found = check_art(root / image)
-    if found and found[0].startswith("does not exist"):
-        found = ["does not exist; add a 3000x3000 JPEG there (python tools/make_art.py draws one)"]
+    found = check_art(root / image, if_missing="add a 3000x3000 JPEG there (python tools/make_art.py draws one)")
     return [Problem(config_name, line, f"{where} {p}") for p in found]
