@@ -186,3 +186,13 @@ def test_a_build_stopped_while_patching_the_output_is_repaired_next_time(sample:
     assert len(moved) == 1 and not (sample / ".cache/index.pickle").exists()
     monkeypatch.setattr(write, "_place", real)
     assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+
+
+def test_output_deleted_or_moved_between_builds_is_written_whole(sample: Path, tmp_path: Path):
+    build_site(sample, pdf=False)
+    shutil.rmtree(sample / "_site")
+    EDITS["edit an episode"](sample)
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+    other = tmp_path / "elsewhere"
+    build_site(sample, pdf=False, out=other)
+    assert tree(other) == tree(sample / "_site")
