@@ -1,9 +1,9 @@
 """The build cache in .cache/: what each content file parsed to, and what each output was made from.
 
 A small index (read on every build, enough to prove that nothing changed) and the parsed
-documents in 16 shards (read only when something did; only changed shards are written). Anything unreadable, from
-another engine version or another Python, is treated as empty: a cache can cost time, never
-correctness.
+documents in 16 shards (read only when something did; only changed shards are written).
+Anything unreadable, from another engine version or another Python, is treated as empty: a
+cache can cost time, never correctness.
 """
 from __future__ import annotations
 

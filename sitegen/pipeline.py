@@ -276,7 +276,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
             small.append((name, make))
     for i in range(0, len(small), 100):  # chapters, sitemap, robots: many small files, few jobs
         jobs.append(lambda part=small[i:i + 100]: put({name: make() for name, make in part}))
-    # Worth a fork: many pages, both PDFs, or feeds over a large archive (each takes a second at 5,000 posts).
+    # Worth a fork: many pages, both PDFs, or several jobs over a large archive.
     big = len(todo) >= 200 or len(papers) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
     counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy))
     if staging:
