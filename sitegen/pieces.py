@@ -19,8 +19,9 @@ Span = tuple[int, int]
 
 
 class Pieces:
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, keep: bool = True):
         self.path = path  # None: nothing kept (a build without cache)
+        self.writable = keep  # False: read only (a check)
         value = load_pickle(path, tuple) if path else ()
         ok = len(value) == 2 and isinstance(value[0], bytes) and isinstance(value[1], dict)
         self.blob: bytes = value[0] if ok else b""
@@ -32,7 +33,7 @@ class Pieces:
 
     def keep(self, output: bytes, spans: dict[str, Span]) -> None:
         """Remember `output` and where each keyed piece lies in it; no write when nothing changed."""
-        if self.path is None or (spans == self.spans and output == self.blob):
+        if self.path is None or not self.writable or (spans == self.spans and output == self.blob):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -121,13 +121,18 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
 
 
 def check(opts: BuildOptions) -> BuildResult:
-    """Everything a build does except the PDF and the write; the cache is read, never written."""
+    """Everything a build does except the PDF and the write; the cache is read, never written.
+    Pages and feeds whose inputs equal those of the last build's (which rendered them without
+    error) are not rendered again."""
     started = time.perf_counter()
     config = _config(opts)
     files, stray = list_sources(opts.root)
-    docs = read_doc_cache(opts.cache_dir or opts.root / ".cache") if opts.cache else DocCache()
+    cache_dir = opts.cache_dir or opts.root / ".cache"
+    docs = read_doc_cache(cache_dir) if opts.cache else DocCache()
+    previous = read_index(cache_dir).outputs if opts.cache else {}
     site, loaded = load_site(opts, config, opts.now or datetime.now(timezone.utc), files, stray, docs)
-    outputs = build_outputs(site, opts.root, loaded, previous={}, staging=None, pdf=False)
+    outputs = build_outputs(site, opts.root, loaded, previous=previous, staging=None, pdf=False,
+                            cache_dir=cache_dir if opts.cache else None)
     return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, config.output)
 
 
@@ -202,13 +207,17 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     def unchanged(name: str, d: str) -> bool:
         wanted[name] = d
         old = previous.get(name)
-        if out_dir is not None and old is not None and old[0] == d and stat_sig(f"{out_dir}/{name}")[1:] == old[1:]:
+        if old is None or old[0] != d:
+            return False
+        if out_dir is None:  # a check: these very inputs rendered without error in the last build
+            return True
+        if stat_sig(f"{out_dir}/{name}")[1:] == old[1:]:  # and the file is still what it wrote
             keep.add(name)
             return True
         return False
 
-    def pieces(name: str) -> Pieces:
-        return Pieces(cache_dir / f"pieces-{name}.pickle" if cache_dir else None)
+    def pieces(name: str) -> Pieces:  # a check reads them, a build keeps them up to date too
+        return Pieces(cache_dir / f"pieces-{name}.pickle" if cache_dir else None, keep=staging is not None)
 
     def put(files: dict[str, bytes]) -> tuple[int, int]:
         return staging.put_all(files) if staging else (0, 0)
@@ -238,7 +247,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     check_unique_outputs([(n, "generated") for n in list(page_digests) + list(generated) + list(pdfs)]
                          + [(n, str(src)) for n, src in copies.items()])
 
-    templates = make_environment(root / "templates", template_digest, cache_dir / "templates" if cache_dir else None)
+    templates = make_environment(root / "templates", template_digest, cache_dir / "templates" if cache_dir and staging else None)
     template_globals = {
         "structured_data": lambda page: structured_data(page, site, urls),
         "qr_svg": qr_svg,

@@ -196,3 +196,24 @@ def test_output_deleted_or_moved_between_builds_is_written_whole(sample: Path, t
     other = tmp_path / "elsewhere"
     build_site(sample, pdf=False, out=other)
     assert tree(other) == tree(sample / "_site")
+
+
+def test_check_after_a_build_renders_only_what_changed_and_writes_nothing(sample: Path, monkeypatch: pytest.MonkeyPatch):
+    import sitegen.render as render
+    from sitegen.pipeline import check
+    from sitegen.problems import BuildError
+
+    build_site(sample, pdf=False)
+    rendered: list[str] = []
+    real = render.render_pages
+    monkeypatch.setattr(render, "render_pages", lambda site, pages, *rest: (rendered.extend(p.output for p in pages), real(site, pages, *rest))[1])
+    before = {p: p.stat().st_mtime_ns for p in (sample / ".cache").rglob("*")}
+    check(BuildOptions(root=sample, now=FIXED_NOW))
+    assert rendered == []
+    EDITS["edit an episode"](sample)
+    check(BuildOptions(root=sample, now=FIXED_NOW))
+    assert "episodes/knees-and-you/index.html" in rendered and "articles/safety-first/index.html" not in rendered
+    assert {p: p.stat().st_mtime_ns for p in (sample / ".cache").rglob("*")} == before
+    (sample / "templates/partials/disclaimer.html").write_text("{{ nonsense.here }}")
+    with pytest.raises(BuildError, match="disclaimer.html"):
+        check(BuildOptions(root=sample, now=FIXED_NOW))
