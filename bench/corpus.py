@@ -301,7 +301,8 @@ def drill_text(i: int, slug: str, title: str, level: str, rng: random.Random, po
 
 def program_text(rng: random.Random) -> str:
     lines = ['title: "Six weeks to backward running"',
-             'summary: "Four weeks of backward walking, then two weeks of short backward jogs and strides."', "weeks:"]
+             'summary: "Four weeks of backward walking, then two weeks of short backward jogs and strides."',
+             "updated: 2025-06-01", "weeks:"]
     for week in range(1, 7):
         lines += [f"  - week: {week}", f'    focus: "Week {week}: build time before speed"', "    sessions:"]
         pool = [slug for slug, _, _ in DRILLS[: min(len(DRILLS), 2 + week)]]

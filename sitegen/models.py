@@ -178,6 +178,7 @@ class Week:
 class Program:
     title: str
     summary: str
+    updated: datetime  # the guide's revision date: its own, so a new episode does not remake the PDFs
     weeks: tuple[Week, ...]
 
 

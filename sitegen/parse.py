@@ -13,7 +13,7 @@ from .markdown_html import render_markdown
 from .media import AudioInfo, MediaError, TranscriptInfo
 from .models import Article, Drill, Episode, Media, Page, Program, Session, Transcript, Week, format_clock
 from .problems import Problem
-from .schema import ARTICLE, DRILL, EPISODE, PAGE, Field, parse_fields, positive_int, text
+from .schema import ARTICLE, DRILL, EPISODE, PAGE, Field, moment, parse_fields, positive_int, text
 from .sources import SourceDoc
 
 _TRANSCRIPT_MIME = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
@@ -177,12 +177,16 @@ def parse_program(data: Any, lines: dict[Key, int], rel_path: str, config: SiteC
             return None
 
     if not isinstance(data, dict):
-        return None, [Problem(rel_path, 1, "expected title, summary and weeks")]
+        return None, [Problem(rel_path, 1, "expected title, summary, updated and weeks")]
     for key in data:
-        if key not in ("title", "summary", "weeks"):
-            problems.append(Problem(rel_path, line((key,)), f"{key}: unknown key; the program has title, summary, weeks"))
+        if key not in ("title", "summary", "updated", "weeks"):
+            problems.append(Problem(rel_path, line((key,)), f"{key}: unknown key; the program has title, summary, updated, weeks"))
     title = need(data.get("title"), ("title",), text)
     summary = need(data.get("summary"), ("summary",), text)
+    if "updated" not in data:
+        problems.append(Problem(rel_path, 1, "updated: missing; add the date you last revised the guide's drills or plan, "
+                                             "e.g. updated: 2026-11-24 (it dates the guide and its PDFs)"))
+    updated = need(data.get("updated"), ("updated",), moment) if "updated" in data else None
     weeks: list[Week] = []
     raw_weeks = data.get("weeks")
     if not isinstance(raw_weeks, list) or len(raw_weeks) < 4:
@@ -218,6 +222,6 @@ def parse_program(data: Any, lines: dict[Key, int], rel_path: str, config: SiteC
         weeks.append(Week(number or 0, focus or "", tuple(sessions)))
     if problems:
         return None, problems
-    return Program(title, summary, tuple(weeks)), []
+    return Program(title, summary, updated, tuple(weeks)), []
 
 

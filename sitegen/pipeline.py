@@ -265,7 +265,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
         if guide not in keep:
             counts.append(put({guide: html}))
             todo = [p for p in todo if p.output != guide]
-        epoch = int(site.modified.timestamp())
+        epoch = int(site.program.updated.timestamp())
         for name, paper in papers.items():
             heavy.append(len(jobs))
             jobs.append(lambda name=name, paper=paper: put({name: _pdf(html.decode("utf-8"), paper, urls, copies, epoch)}))

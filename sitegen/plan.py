@@ -36,7 +36,7 @@ def plan_pages(site: Site) -> list[PageSpec]:
         PageSpec("tags/", "tags.html", "the tag index", {"tags": site.tags}, "Topics", f"Every topic on {c.title}."),
         PageSpec("drills/", "drill_list.html", "the drill list", {"drills": site.drills}, "Drills",
                  "Backward walking and running drills, from first steps to intervals, with doses, cues and safety notes."),
-        PageSpec("guide/", "guide.html", "the drill guide", {"drills": site.drills, "program": site.program, "modified": site.modified},
+        PageSpec("guide/", "guide.html", "the drill guide", {"drills": site.drills, "program": site.program, "modified": site.program.updated},
                  site.program.title,
                  site.program.summary),
         PageSpec("search/", "search.html", "the search page", {}, "Search", f"Search the episodes and articles of {c.title}."),

@@ -217,3 +217,17 @@ def test_check_after_a_build_renders_only_what_changed_and_writes_nothing(sample
     (sample / "templates/partials/disclaimer.html").write_text("{{ nonsense.here }}")
     with pytest.raises(BuildError, match="disclaimer.html"):
         check(BuildOptions(root=sample, now=FIXED_NOW))
+
+
+def test_a_new_episode_does_not_remake_the_guide_or_its_pdfs(sample: Path):
+    """The guide carries its own revision date, so publishing an episode leaves it alone."""
+    build_site(sample)
+    pdfs = {p: p.stat().st_mtime_ns for p in (sample / "_site/guide").iterdir()}
+    assert any(p.suffix == ".pdf" for p in pdfs)
+    text = (sample / "content/episodes/004-remote-bonus.md").read_text()
+    (sample / "content/episodes/006-new-one.md").write_text(
+        text.replace("number: 4", "number: 6").replace("b5e0a1c2-d3e4-4f50-8617-28394a5b6c44", "b5e0a1c2-d3e4-4f50-8617-28394a5b6c99")
+        .replace("date: 2026-03-20", "date: 2026-05-20"))
+    result = build_site(sample)
+    assert result.site is not None and any(e.slug == "new-one" for e in result.site.episodes)
+    assert {p: p.stat().st_mtime_ns for p in (sample / "_site/guide").iterdir()} == pdfs
