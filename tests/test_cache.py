@@ -231,3 +231,21 @@ def test_a_new_episode_does_not_remake_the_guide_or_its_pdfs(sample: Path):
     result = build_site(sample)
     assert result.site is not None and any(e.slug == "new-one" for e in result.site.episodes)
     assert {p: p.stat().st_mtime_ns for p in (sample / "_site/guide").iterdir()} == pdfs
+
+
+def test_cache_deleted_in_the_middle_of_a_build(sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import sitegen.render as render
+
+    build_site(sample, pdf=False)
+    EDITS["edit an episode"](sample)
+    real = render.render_pages
+
+    def render_then_lose_the_cache(*args: object):  # type: ignore[no-untyped-def]
+        shutil.rmtree(sample / ".cache", ignore_errors=True)
+        return real(*args)
+
+    monkeypatch.setattr(render, "render_pages", render_then_lose_the_cache)
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+    monkeypatch.setattr(render, "render_pages", real)
+    EDITS["retitle an article"](sample)
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
