@@ -19,9 +19,11 @@ Span = tuple[int, int]
 
 
 class Pieces:
-    def __init__(self, path: Path | None, keep: bool = True):
+    """The pieces one output was last made of, from `path`; `keep()` records the next."""
+
+    def __init__(self, path: Path | None, writable: bool = True):
         self.path = path  # None: nothing kept (a build without cache)
-        self.writable = keep  # False: read only (a check)
+        self.writable = writable  # False: read only (a check)
         value = load_pickle(path, tuple) if path else ()
         ok = len(value) == 2 and isinstance(value[0], bytes) and isinstance(value[1], dict)
         self.blob: bytes = value[0] if ok else b""

@@ -217,7 +217,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
         return False
 
     def pieces(name: str) -> Pieces:  # a check reads them, a build keeps them up to date too
-        return Pieces(cache_dir / f"pieces-{name}.pickle" if cache_dir else None, keep=staging is not None)
+        return Pieces(cache_dir / f"pieces-{name}.pickle" if cache_dir else None, writable=staging is not None)
 
     def put(files: dict[str, bytes]) -> tuple[int, int]:
         return staging.put_all(files) if staging else (0, 0)
