@@ -276,3 +276,38 @@ def test_open_pages_hear_of_a_rebuild_as_soon_as_it_ends(dev: DevServer, sample:
     waiting.join(timeout=5)
     assert answers and answers[0][1] == {"version": 2, "problems": [], "state": 2} and answers[0][0] - built < 1
     assert dev.reload_state(after=2, timeout=0.05)["state"] == 2  # nothing new: answered after the timeout
+
+
+def test_the_real_command_sees_a_save_and_stops_on_ctrl_c(sample: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--no-pdf", "--root", str(sample)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as from a terminal
+    try:
+        url = f"http://127.0.0.1:{port}{BASE}about/"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url, timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        about = sample / "content" / "pages" / "about.md"
+        touch(about, about.read_text(encoding="utf-8") + "\nSaved in an editor.\n")
+        while time.monotonic() < deadline and b"Saved in an editor." not in urllib.request.urlopen(url, timeout=1).read():
+            time.sleep(0.05)
+        assert b"Saved in an editor." in urllib.request.urlopen(url, timeout=1).read()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=10)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and "stopped" in out and "after content/pages/about.md changed" in out
