@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 import sitegen.feeds as feeds
-from conftest import FIXED_NOW, SAMPLE, copy_sample
+from conftest import FIXED_NOW, copy_sample
 from sitegen.assets import read_static
 from sitegen.models import Site
 from sitegen.pieces import Pieces
