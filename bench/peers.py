@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -84,6 +85,28 @@ def fresh(folder: Path) -> Path:
         shutil.rmtree(folder)
     (folder / "content").mkdir(parents=True)
     return folder
+
+
+def new_episode(corpus: Path) -> tuple[Path, str, Doc]:
+    """A new episode for the one-added rebuild: the newest remote-audio episode copied under the
+    next number, a new slug, title and guid, the same day (so it is published, not scheduled).
+    Returns the corpus file to write, its text, and the post for the peers' formats."""
+    episodes = sorted((corpus / "content" / "episodes").glob("*.md"))
+    newest = [p for p in episodes if not p.with_suffix(".mp3").exists()][-1]
+    number = int(episodes[-1].name.split("-", 1)[0]) + 1
+    slug = f"new-episode-{number}"
+    text = newest.read_text(encoding="utf-8")
+    _, head, body = text.split("---\n", 2)
+    meta = yaml.safe_load(head)
+    meta.update(title=f"A new episode, number {number}", number=number, guid=str(uuid.uuid5(uuid.NAMESPACE_URL, slug)))
+    lines = []
+    for line in head.splitlines():
+        key = line.split(":", 1)[0]
+        if key in ("title", "number", "guid"):
+            line = f"{key}: {json.dumps(meta[key])}"
+        lines.append(line)
+    new_text = "---\n" + "\n".join(lines) + "\n---\n" + body
+    return newest.with_name(f"{number:03d}-{slug}.md"), new_text, Doc("episodes", slug, meta, body)
 
 
 def changed_file(peer_root: Path, corpus_episode: Path) -> Path:

@@ -3,7 +3,8 @@
     .venv/bin/python bench/run.py --sizes 1000 5000 --runs 5
 
 For each size: write a corpus (bench/corpus.py), then per run a cold build (empty output,
-no cache), a no-change rebuild and a rebuild after one episode gained a sentence. Each build
+no cache), a no-change rebuild, a rebuild after one episode gained a sentence, and one after a
+new episode was added (removed again before the next run). Each build
 is its own process under /usr/bin/time -v; the engine runs from a copy of build.py and
 sitegen/ taken at the start (the engine's cache keys on its own source, so a concurrent edit
 would otherwise turn a no-change rebuild into a full one). The table shows the median wall
@@ -31,12 +32,12 @@ from typing import Callable, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
-from peers import changed_file, make_hugo, make_pelican  # noqa: E402
+from peers import changed_file, hugo_text, make_hugo, make_pelican, new_episode, pelican_text  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 TIME = Path("/usr/bin/time")
-SCENARIOS = ("cold", "no-change", "one-episode-changed")
+SCENARIOS = ("cold", "no-change", "one-episode-changed", "one-episode-added")
 TOOLS = ("retro-stride", "pelican", "hugo")
 Say = Callable[[str], None]
 
@@ -51,6 +52,7 @@ class Project:
     out: Path
     cold_remove: tuple[Path, ...]
     changed: Path  # the episode file that gets a sentence appended
+    added: tuple[Path, str]  # a new episode: where, in this tool's format, and its text
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,12 @@ def bench_project(project: Project, posts: int, runs: int, say: Say) -> list[Res
             results["no-change"].samples.append(measure(project.command, project.cwd))
             append_sentence(project.changed, run)
             results["one-episode-changed"].samples.append(measure(project.command, project.cwd))
+            path, text = project.added
+            path.write_text(text, encoding="utf-8")
+            try:
+                results["one-episode-added"].samples.append(measure(project.command, project.cwd))
+            finally:
+                path.unlink()  # the next run starts from the same corpus
             say(f"  {project.tool} N={posts} run {run + 1}/{runs}: "
                 + ", ".join(f"{s} {results[s].samples[-1].wall_s:.2f} s" for s in SCENARIOS))
     except BuildFailed as exc:
@@ -161,24 +169,28 @@ def engine_digest(build_py: Path) -> str:
 
 def engine_project(site: Path, out: Path, python: Path, build_py: Path) -> Project:
     changed = middle_episode(site)
+    path, text, _ = new_episode(site)
     return Project("retro-stride", (str(python), str(build_py), "--root", str(site), "--out", str(out), "-q"),
-                   REPO, out, (out, site / ".cache"), changed)
+                   REPO, out, (out, site / ".cache"), changed, (path, text))
 
 
 def pelican_project(site: Path, work: Path, venv: Path) -> Project:
     root = make_pelican(site, work)
     out = root / "out"
+    _, _, doc = new_episode(site)
     return Project("pelican", (str(venv / "bin" / "pelican"), "content", "-o", "out", "-s", "pelicanconf.py", "-q"),
-                   root, out, (out, root / "cache", root / "__pycache__"), changed_file(root, middle_episode(site)))
+                   root, out, (out, root / "cache", root / "__pycache__"), changed_file(root, middle_episode(site)),
+                   (root / "content" / "episodes" / f"{doc.slug}.md", pelican_text(doc)))
 
 
 def hugo_project(site: Path, work: Path, binary: Path) -> Project:
     root = make_hugo(site, work)
     out = root / "public"
     cache = root / ".hugo-cache"
+    _, _, doc = new_episode(site)
     return Project("hugo", (str(binary), "--quiet", "--source", str(root), "--destination", str(out), "--cacheDir", str(cache)),
                    root, out, (out, cache, root / "resources", root / ".hugo_build.lock"),
-                   changed_file(root, middle_episode(site)))
+                   changed_file(root, middle_episode(site)), (root / "content" / "episodes" / f"{doc.slug}.md", hugo_text(doc)))
 
 
 def middle_episode(site: Path) -> Path:
