@@ -91,9 +91,9 @@ def new_episode(corpus: Path) -> tuple[Path, str, Doc]:
     """A new episode for the one-added rebuild: the newest remote-audio episode copied under the
     next number, a new slug, title and guid, the same day (so it is published, not scheduled).
     Returns the corpus file to write, its text, and the post for the peers' formats."""
-    episodes = sorted((corpus / "content" / "episodes").glob("*.md"))
+    episodes = sorted((corpus / "content" / "episodes").glob("*.md"), key=lambda p: int(p.name.split("-", 1)[0]))
     newest = [p for p in episodes if not p.with_suffix(".mp3").exists()][-1]
-    number = int(episodes[-1].name.split("-", 1)[0]) + 1
+    number = int(episodes[-1].name.split("-", 1)[0]) + 1  # by number: 1000-x.md sorts before 101-y.md by name
     slug = f"new-episode-{number}"
     text = newest.read_text(encoding="utf-8")
     _, head, body = text.split("---\n", 2)

@@ -76,3 +76,16 @@ def test_serve_benchmark_sees_every_edit(tmp_path: Path):
     corpus.write_corpus(site, 20, seed=2)
     result = serve_bench.measure(site, edits=2, pdf=False)
     assert result["edits"] == 2 and 0 < result["median_ms"] < 10_000 and result["rebuild_median_ms"] is not None
+
+
+def test_new_episode_takes_the_next_number_past_999(tmp_path: Path):
+    import peers
+
+    folder = tmp_path / "content/episodes"
+    folder.mkdir(parents=True)
+    for number in (998, 999, 1000):
+        (folder / f"{number}-ep-{number}.md").write_text(
+            f'---\ntitle: "Ep {number}"\nnumber: {number}\ndate: 2026-01-01\nguid: "x-{number}"\nsummary: "S"\ntags: [a]\n---\nBody\n')
+    path, text, doc = peers.new_episode(tmp_path)
+    assert path.name == "1001-new-episode-1001.md" and doc.meta["number"] == 1001 and "number: 1001" in text
+    assert 'title: "A new episode, number 1001"' in text and "x-1000" not in text
