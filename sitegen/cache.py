@@ -50,6 +50,8 @@ class DocCache:
 
 
 SHARDS = 16
+
+
 def racy(mtime_ns: int, now_ns: int) -> bool:
     """Modified so recently that another edit could leave the same mtime. Whole seconds suggest a
     coarse file system (up to 2 s on FAT); otherwise the kernel's clock tick (at most 10 ms)."""

@@ -219,18 +219,19 @@ def build_search_index(site: Site, urls: Urls, pieces: Pieces | None = None,
     post and drill, each kept in `pieces` by its key so unchanged entries are not made again."""
     items: list[tuple[str, Any]] = [("Episode", x) for x in site.episodes] + [("Article", x) for x in site.articles]
     items += [(f"Drill, {d.level}", d) for d in site.drills]
+    store = pieces if key_of is not None else None  # without keys, nothing can be looked up
     parts: list[tuple[str, Part]] = []
     for i, (kind, x) in enumerate(items):
         key = key_of(x) if key_of is not None else str(i)
-        entry = pieces.get(key) if pieces is not None else None
+        entry = store.get(key) if store is not None else None
         if entry is None:
             tags = [x.level, *x.where] if kind.startswith("Drill") else list(x.tags)
             entry = json.dumps({"kind": kind, "title": x.title, "url": urls.path(f"{x.section}/{x.slug}/"), "summary": x.summary,
                                 "tags": tags, "text": _words(x.body_html)}, ensure_ascii=False, separators=(",", ":")).encode()
         parts.append((key, entry))
     output, spans = join(b"[", parts, b"]", b",")
-    if pieces is not None and key_of is not None:
-        pieces.keep(output, spans)
+    if store is not None:
+        store.keep(output, spans)
     return output
 
 

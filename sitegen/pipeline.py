@@ -94,8 +94,7 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
     # A build that must make the PDFs loads their engine while workers parse, not once per PDF
     # worker; not for a large archive, where every worker would inherit its 25 MB.
     cold_pdf = opts.pdf and len(files) < LARGE_ARCHIVE and not any(n.endswith(".pdf") for n in index.outputs)
-    pdf_engine = _import_pdf_engine if cold_pdf else None
-    site, loaded = load_site(opts, config, now, files, stray, docs, meanwhile=pdf_engine)
+    site, loaded = load_site(opts, config, now, files, stray, docs, meanwhile=_import_pdf_engine if cold_pdf else lambda: None)
     # Patch the last output in place when this cache knows it; otherwise write a whole new tree.
     staging = Staging(out_dir, patch=bool(index.outputs) and index.out_dir == str(out_dir))
     try:
@@ -142,7 +141,7 @@ def _config(opts: BuildOptions) -> SiteConfig:
 
 
 def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, files: list, stray: list[Problem],
-              docs: DocCache, meanwhile: Callable[[], None] | None = None) -> tuple[Site, list[Loaded]]:
+              docs: DocCache, meanwhile: Callable[[], None] = lambda: None) -> tuple[Site, list[Loaded]]:
     """Read and validate everything; raise BuildError listing every problem."""
     root = opts.root
     key = digest(ENGINE_VERSION, _engine_signature(), config)
@@ -154,7 +153,7 @@ def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, files: list
             pattern = "NNN-slug.md, e.g. 004-hill-repeats.md" if f.section == "episodes" else "slug.md in lowercase letters, digits and hyphens"
             problems.append(Problem(f.rel, 0, f"file name {f.path.name!r} does not fit; name it {pattern}"))
     good = [f for f in files if f.slug is not None]
-    loaded = load_items(good, config, docs, meanwhile or (lambda: None))
+    loaded = load_items(good, config, docs, meanwhile)
     problems += read_show_art(root, config.podcast.image, config_line(root, "podcast", "image"))
     known = frozenset(f"{f.section}/{f.slug}" for f in good)
     site = assemble_site(config, loaded, read_program(root), now, line_of=_line_finder(root, good), drafts=opts.drafts,
