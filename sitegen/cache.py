@@ -1,28 +1,37 @@
-"""The build cache in .cache/: what each content file parsed to, and what each output was made from.
+"""The build cache, one SQLite file (.cache/cache.sqlite): what each content file parsed to,
+what each output was made from, and the per-item pieces of whole-archive outputs.
 
-A small index (read on every build, enough to prove that nothing changed) and the parsed
-documents in 16 shards (read only when something did; only changed shards are written).
-Anything unreadable, from another engine version or another Python, is treated as empty: a
-cache can cost time, never correctness.
+Data only: rows hold JSON and bytes, never pickles or bytecode, so a cache file written by
+someone else can make a build slower but can never run code. Each write is one transaction:
+a build stopped midway leaves the cache as it was. Anything unreadable, from another engine
+version, or from another Python counts as empty: a cache costs time, never correctness.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
+import json
 import os
-import pickle
+import sqlite3
 import sys
-import zlib
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import ENGINE_VERSION
+from .codec import Codec
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
+FILE_NAME = "cache.sqlite"
 _STAMP = f"{ENGINE_VERSION}/{CACHE_FORMAT}/{sys.version_info[:2]}"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS docs (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS pieces (name TEXT PRIMARY KEY, output BLOB NOT NULL, spans TEXT NOT NULL)",
+)
 
 StatSig = tuple[str, int, int]  # (path, size, mtime_ns)
+Entry = tuple[str, int, int]  # an output's (digest, size, mtime_ns)
 
 
 @dataclass(slots=True)
@@ -31,25 +40,25 @@ class Index:
 
     inputs: str = ""  # digest of every input's stat, options and the publication state
     out_dir: str = ""
-    outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (digest, size, mtime_ns)
+    outputs: dict[str, Entry] = field(default_factory=dict)  # path -> (digest, size, mtime_ns)
     dates: dict[str, tuple[str, float, bool]] = field(default_factory=dict)  # rel -> (file sig, published ts, draft)
     racy: tuple[str, ...] = ()  # inputs whose content (not only stat) is in `inputs`
 
 
 @dataclass(slots=True)
 class DocCache:
-    """Large: parsed documents keyed by their content digest, kept in shards so that a build
-    which changed one document rewrites one shard, not the whole archive."""
+    """Parsed documents keyed by their project-relative path."""
 
     config: str = ""  # digest of the configuration they were parsed with
     docs: dict[str, Any] = field(default_factory=dict)  # rel -> Loaded
     # rel -> (size, mtime_ns) of the source when it was read, recorded only for files old enough
     # that a later edit must change the mtime: a match means the bytes are the same, unread.
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
-    read: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # shard -> as read, to skip rewriting
+    read: dict[str, tuple[Any, tuple[int, int] | None]] = field(default_factory=dict)  # as read, to skip rewriting
 
 
-SHARDS = 16
+class CacheError(Exception):
+    """The cache could not be written; the build is good, the next one only slower."""
 
 
 def racy(mtime_ns: int, now_ns: int) -> bool:
@@ -57,10 +66,6 @@ def racy(mtime_ns: int, now_ns: int) -> bool:
     coarse file system (up to 2 s on FAT); otherwise the kernel's clock tick (at most 10 ms)."""
     window = 2_000_000_000 if mtime_ns % 1_000_000_000 == 0 else 100_000_000
     return mtime_ns > now_ns - window
-
-
-def shard_of(rel: str) -> int:
-    return zlib.crc32(rel.encode()) % SHARDS
 
 
 def digest(*parts: Any) -> str:
@@ -81,83 +86,161 @@ def stat_sig(path: str | os.PathLike[str]) -> StatSig:
         return (os.fspath(path), -1, -1)
 
 
-def read_index(folder: Path) -> Index:
-    return load_pickle(folder / "index.pickle", Index)
-
-
-def read_doc_cache(folder: Path) -> DocCache:
-    cache = DocCache()
-    shards = [(i, load_pickle(folder / f"docs-{i:02d}.pickle", tuple)) for i in range(SHARDS)]
-    configs = {v[0] for _, v in shards if len(v) == 3}
-    if len(configs) != 1:  # none, or shards from different configurations: start afresh
-        return cache
-    cache.config = configs.pop()
-    for i, value in shards:
-        if len(value) == 3:
-            cache.docs.update(value[1])
-            cache.stats.update(value[2])
-            cache.read[i] = (value[0], value[1])
-    return cache
-
-
 def trusted_stat(st: os.stat_result, now_ns: int) -> tuple[int, int] | None:
     """The (size, mtime) worth recording, or None when the file is too new to trust its mtime."""
     return None if racy(st.st_mtime_ns, now_ns) else (st.st_size, st.st_mtime_ns)
 
 
-def forget_index(folder: Path) -> None:
-    try:
-        (folder / "index.pickle").unlink()
-    except OSError:
-        pass
-
-
-def write_cache(folder: Path, index: Index, docs: DocCache | None) -> None:
-    """Write atomically; a cache that cannot be written only costs time next build."""
-    try:
+def _connect(folder: Path, create: bool) -> sqlite3.Connection:
+    path = folder / FILE_NAME
+    if create:
         folder.mkdir(parents=True, exist_ok=True)
-        if docs is not None:
-            _write_docs(folder, docs)
-        dump_pickle(folder / "index.pickle", index)
-    except OSError:
-        pass
+    elif not path.is_file():
+        raise sqlite3.OperationalError("no cache yet")
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=DELETE")
+    return conn
 
 
-def _write_docs(folder: Path, docs: DocCache) -> None:
-    (folder / "docs.pickle").unlink(missing_ok=True)  # the single-file cache of earlier versions
-    by_shard: dict[int, dict[str, Any]] = {}
+def _stamp_ok(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
+    return row is not None and row[0] == _STAMP
+
+
+def _reading(folder: Path | None) -> Iterator[sqlite3.Connection]:
+    """Yields one connection to a current cache, or nothing when there is none to read."""
+    if folder is None:
+        return
+    try:
+        with closing(_connect(folder, create=False)) as conn:
+            if _stamp_ok(conn):
+                yield conn
+    except (sqlite3.Error, OSError):
+        return
+
+
+def _write(folder: Path, statements: list[tuple[str, Any]]) -> None:
+    """Run statements in one transaction on a current cache, starting it afresh when it is
+    unreadable or from another version. Raises CacheError when the folder cannot take it."""
+    for attempt in range(2):
+        try:
+            with closing(_connect(folder, create=True)) as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for sql in _SCHEMA:
+                        conn.execute(sql)
+                    if not _stamp_ok(conn):
+                        conn.execute("DELETE FROM meta")
+                        conn.execute("DELETE FROM docs")
+                        conn.execute("DELETE FROM pieces")
+                        conn.execute("INSERT INTO meta VALUES ('format', ?)", (_STAMP,))
+                    for sql, args in statements:
+                        if isinstance(args, list):
+                            conn.executemany(sql, args)
+                        else:
+                            conn.execute(sql, args)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK") if conn.in_transaction else None
+                    raise
+            return
+        except sqlite3.DatabaseError as exc:  # not a database, malformed: start a new one
+            if attempt or isinstance(exc, sqlite3.OperationalError):
+                raise CacheError(f"{folder / FILE_NAME}: {exc}") from exc
+            _remove(folder / FILE_NAME)
+        except OSError as exc:
+            raise CacheError(f"{folder}: {exc.strerror or exc}") from exc
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + "-journal")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise CacheError(f"{p}: {exc.strerror or exc}") from exc
+
+
+def read_index(folder: Path | None) -> Index:
+    for conn in _reading(folder):
+        row = conn.execute("SELECT value FROM meta WHERE name = 'index'").fetchone()
+        if row is None:
+            return Index()
+        try:
+            v = json.loads(row[0])
+            return Index(v["inputs"], v["out_dir"], {k: (e[0], e[1], e[2]) for k, e in v["outputs"].items()},
+                         {k: (d[0], d[1], d[2]) for k, d in v["dates"].items()}, tuple(v["racy"]))
+        except (ValueError, KeyError, TypeError, IndexError):
+            return Index()
+    return Index()
+
+
+def forget_index(folder: Path) -> None:
+    """A patch stopped midway must not look like a finished build."""
+    try:
+        _write(folder, [("DELETE FROM meta WHERE name = 'index'", ())])
+    except CacheError:
+        pass  # then the index cannot be written afterwards either: the next build is cold
+
+
+def read_doc_cache(folder: Path | None, codec: Codec) -> DocCache:
+    cache = DocCache()
+    for conn in _reading(folder):
+        row = conn.execute("SELECT value FROM meta WHERE name = 'config'").fetchone()
+        if row is None:
+            return cache
+        docs, stats, read = {}, {}, {}
+        try:
+            for rel, size, mtime, value in conn.execute("SELECT rel, size, mtime, value FROM docs"):
+                docs[rel] = codec.loads(value)
+                stat = (size, mtime) if size is not None else None
+                if stat is not None:
+                    stats[rel] = stat
+                read[rel] = (docs[rel], stat)
+        except (ValueError, sqlite3.Error):
+            return cache
+        cache.config, cache.docs, cache.stats, cache.read = row[0], docs, stats, read
+    return cache
+
+
+def write_cache(folder: Path, index: Index, docs: DocCache | None, codec: Codec) -> None:
+    """Record a finished build in one transaction: only documents that changed are written."""
+    statements: list[tuple[str, Any]] = []
+    if docs is not None:
+        statements += _doc_changes(docs, codec)
+    statements.append(("INSERT OR REPLACE INTO meta VALUES ('index', ?)", (json.dumps({
+        "inputs": index.inputs, "out_dir": index.out_dir, "outputs": index.outputs, "dates": index.dates,
+        "racy": index.racy}, separators=(",", ":")),)))
+    _write(folder, statements)
+
+
+def _doc_changes(docs: DocCache, codec: Codec) -> list[tuple[str, Any]]:
+    was = docs.read
+    changed = []
     for rel, loaded in docs.docs.items():
-        by_shard.setdefault(shard_of(rel), {})[rel] = loaded
-    for i in range(SHARDS):
-        mine = by_shard.get(i, {})
-        was = docs.read.get(i)
-        if was is not None and was[0] == docs.config and was[1].keys() == mine.keys() and all(was[1][k] is v for k, v in mine.items()):
-            continue  # the same objects as read: nothing in this shard changed
-        path = folder / f"docs-{i:02d}.pickle"
-        if mine or was is not None or path.exists():
-            dump_pickle(path, (docs.config, mine, {rel: docs.stats[rel] for rel in mine if rel in docs.stats}))
+        stat = docs.stats.get(rel)
+        old = was.get(rel)
+        if old is None or old[0] is not loaded or old[1] != stat:
+            changed.append((rel, *(stat or (None, None)), codec.dumps(loaded)))
+    gone = [(rel,) for rel in was if rel not in docs.docs]
+    return [("DELETE FROM docs WHERE rel = ?", gone),
+            ("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)", changed),
+            ("INSERT OR REPLACE INTO meta VALUES ('config', ?)", (docs.config,))]
 
 
-def load_pickle(path: Path, kind: type) -> Any:
-    gc.disable()  # unpickling makes many objects at once; collections on the way find no garbage
-    try:
-        with path.open("rb") as fh:
-            stamp, value = pickle.load(fh)
-        if stamp == _STAMP and isinstance(value, kind):
-            return value
-    except Exception:  # noqa: BLE001 - corrupt, truncated, or written by other code: start afresh
-        pass
-    finally:
-        gc.enable()
-    return kind()
+def read_pieces(folder: Path | None, name: str) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    for conn in _reading(folder):
+        row = conn.execute("SELECT output, spans FROM pieces WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            break
+        try:
+            spans = {k: (int(s[0]), int(s[1])) for k, s in json.loads(row[1]).items()}
+        except (ValueError, TypeError, IndexError, AttributeError):
+            break
+        return bytes(row[0]), spans
+    return b"", {}
 
 
-def dump_pickle(path: Path, value: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    gc.disable()
-    try:
-        with tmp.open("wb") as fh:
-            pickle.dump((_STAMP, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
-    finally:
-        gc.enable()
-    tmp.replace(path)
+def write_pieces(folder: Path, name: str, output: bytes, spans: dict[str, tuple[int, int]]) -> None:
+    _write(folder, [("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?)", (name, output, json.dumps(spans)))])

@@ -55,7 +55,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     opts = BuildOptions(root=args.root.resolve(), out=args.out.resolve() if args.out else None, base_url=args.base_url,
                         drafts=args.drafts, future=args.future)
     say = (lambda msg: None) if args.quiet else print
-    step = print if args.verbose else (_transient if not args.quiet and sys.stderr.isatty() else (lambda msg: None))
+    show = print if args.verbose else (_transient if not args.quiet and sys.stderr.isatty() else (lambda msg: None))
+    doing = ["reading site.toml"]
+
+    def step(msg: str) -> None:
+        doing[0] = msg
+        show(msg)
+
     try:
         if args.command == "check":
             result = check(opts)
@@ -67,11 +73,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             result = build(opts, progress=step)
         finally:
-            if step is _transient:
+            if show is _transient:
                 _transient("")
     except BuildError as exc:
         report(exc)
         return 1
+    except KeyboardInterrupt:
+        print("build.py: stopped; the last good output is as it was", file=sys.stderr)
+        return 130
+    except OSError as exc:  # the machine, not the content: a full disk, a folder it may not write
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"build.py: {where}{exc.strerror or exc}; check that the path exists, its permissions and the free disk space "
+              "(the last good output is as it was)", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a bug: say where, never a bare traceback
+        report_bug(exc, doing[0], verbose=args.verbose)
+        return 2
+    for warning in result.warnings:
+        print(f"build.py: warning: {warning}", file=sys.stderr)
     stats = result.stats
     if result.site is None:
         say(f"nothing changed: {_shown(result.out_dir)} is up to date ({stats.files} files) ({result.seconds:.2f} s)")
@@ -108,6 +127,22 @@ def _transient(msg: str) -> None:
     """Progress on a terminal: one line, overwritten by the next step and cleared at the end."""
     sys.stderr.write("\r\033[K" + (f"... {msg}" if msg else ""))
     sys.stderr.flush()
+
+
+def report_bug(exc: BaseException, doing: str, verbose: bool) -> None:
+    """An unexpected exception: what the build was doing, which file, where in the engine."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    lines = [f"build.py: unexpected error while {doing}: {type(exc).__name__}: {exc}{where}"]
+    lines += [f"  {note}" for note in getattr(exc, "__notes__", ())]
+    lines.append("This is a bug in the generator, please report it with these lines "
+                 f"({'traceback below' if verbose else 'run again with -v for the traceback'}); "
+                 "the last good output is as it was.")
+    print("\n".join(lines), file=sys.stderr)
+    if verbose:
+        traceback.print_exception(exc, file=sys.stderr)
 
 
 def report(exc: BuildError) -> None:

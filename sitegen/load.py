@@ -7,7 +7,6 @@ changes. Large cold builds parse in several processes; the result is the same as
 from __future__ import annotations
 
 import os
-import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +14,10 @@ from typing import Any, Callable
 
 from .art import check_art
 from .cache import DocCache, StatSig, digest, stat_sig, trusted_stat
+from .codec import Codec
 from .config import SiteConfig
 from .media import MediaError, read_audio_infos, read_transcript
-from .models import compact
+from .models import Article, Chapter, Cue, Drill, Episode, Media, Page, Reference, Transcript, compact
 from .parse import MediaFacts, Parsed, parse_doc
 from .problems import Problem, rel
 from .sources import SECTIONS, SourceDoc, parse_source, slug_from_name
@@ -67,12 +67,17 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     return files, problems
 
 
-def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache,
+# What the build cache may hold: decoding it can only make these.
+DOC_CODEC = Codec(Loaded, Problem, Episode, Article, Drill, Page, Media, Chapter, Cue, Transcript, Reference)
+
+
+def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now_ns: int,
                meanwhile: Callable[[], None] = lambda: None) -> list[Loaded]:
     """Parse what changed, reuse the rest; updates `cache` in place. A file whose size and
     mtime match what the cache trusts is not even read; others are read and compared by digest.
+    `now_ns` is the build's one clock, read before any input was: a file modified within the
+    clock's resolution of it is compared by content next time, never trusted by its stat.
     `meanwhile` runs in this process while worker processes parse (or before a serial parse)."""
-    now = time.time_ns()
     out: dict[str, Loaded] = {}
     stats: dict[str, tuple[int, int]] = {}
     misses: list[tuple[SourceFile, str]] = []
@@ -85,7 +90,7 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache,
             stats[f.rel] = cache.stats[f.rel]
             continue
         content = digest(f.path.read_bytes())
-        if (trusted := trusted_stat(st, now)) is not None:
+        if (trusted := trusted_stat(st, now_ns)) is not None:
             stats[f.rel] = trusted
         if fresh and hit.content == content:
             out[f.rel] = hit
@@ -116,6 +121,14 @@ def _parse_chunk(chunk: list[tuple[SourceFile, str]], config: SiteConfig) -> lis
 
 
 def parse_file(f: SourceFile, content: str, config: SiteConfig) -> Loaded:
+    try:
+        return _parse_file(f, content, config)
+    except Exception as exc:  # a bug: say which file it met, wherever it is reported
+        exc.add_note(f"while reading {f.rel}")
+        raise
+
+
+def _parse_file(f: SourceFile, content: str, config: SiteConfig) -> Loaded:
     doc = parse_source(f.path.read_text(encoding="utf-8"), f.path, f.rel, f.section)
     if not isinstance(doc, SourceDoc):
         return Loaded(f.rel, content, (), None, tuple(doc))

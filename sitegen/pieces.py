@@ -4,7 +4,7 @@ Each piece is stored under a key naming everything it was made from (the item's 
 the site's settings), so a stored piece is exactly what rendering the item again would give.
 A build that changed one episode renders one piece and joins the rest. What is stored is the
 last output itself plus where each piece lies in it: no second copy of the archive in memory.
-The file is read and written by whichever process builds that output; anything unreadable
+The cache is read and written by whichever process builds that output; anything unreadable
 counts as empty.
 """
 from __future__ import annotations
@@ -12,22 +12,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Union
 
-from .cache import dump_pickle, load_pickle
+from .cache import CacheError, read_pieces, write_pieces
 
 Part = Union[bytes, memoryview]
 Span = tuple[int, int]
 
 
 class Pieces:
-    """The pieces one output was last made of, from `path`; `keep()` records the next."""
+    """The pieces output `name` was last made of, from the cache in `folder`; `keep()` records the next."""
 
-    def __init__(self, path: Path | None, writable: bool = True):
-        self.path = path  # None: nothing kept (a build without cache)
+    def __init__(self, folder: Path | None, name: str, writable: bool = True):
+        self.folder = folder  # None: nothing kept (a build without cache)
+        self.name = name
         self.writable = writable  # False: read only (a check)
-        value = load_pickle(path, tuple) if path else ()
-        ok = len(value) == 2 and isinstance(value[0], bytes) and isinstance(value[1], dict)
-        self.blob: bytes = value[0] if ok else b""
-        self.spans: dict[str, Span] = value[1] if ok else {}
+        self.blob, self.spans = read_pieces(folder, name)
 
     def get(self, key: str) -> memoryview | None:
         span = self.spans.get(key)
@@ -35,12 +33,11 @@ class Pieces:
 
     def keep(self, output: bytes, spans: dict[str, Span]) -> None:
         """Remember `output` and where each keyed piece lies in it; no write when nothing changed."""
-        if self.path is None or not self.writable or (spans == self.spans and output == self.blob):
+        if self.folder is None or not self.writable or (spans == self.spans and output == self.blob):
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            dump_pickle(self.path, (output, spans))
-        except OSError:
+            write_pieces(self.folder, self.name, output, spans)
+        except CacheError:
             pass  # costs time next build, never correctness
 
 

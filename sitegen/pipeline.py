@@ -17,11 +17,11 @@ from . import ENGINE_VERSION
 from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_static
-from .cache import DocCache, Index, digest, forget_index, read_doc_cache, read_index, racy, stat_sig, write_cache
+from .cache import CacheError, DocCache, Index, digest, forget_index, read_doc_cache, read_index, racy, stat_sig, write_cache
 from .config import SiteConfig, config_line, read_config
 from .digests import Digests, tree_digest
 from .frontmatter import LoadedYaml, parse_yaml
-from .load import Loaded, list_sources, load_items
+from .load import DOC_CODEC, Loaded, list_sources, load_items
 from .models import Site
 from .pieces import Pieces
 from .plan import check_unique_outputs, plan_pages
@@ -62,6 +62,7 @@ class BuildResult:
     stats: WriteStats
     seconds: float
     out_dir: Path
+    warnings: tuple[str, ...] = ()  # the build is good; something made it slower or will make the next one slower
 
 
 Progress = Callable[[str], None]
@@ -73,13 +74,14 @@ def _quiet(_: str) -> None:
 
 def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
     started = time.perf_counter()
+    now_ns = time.time_ns()  # the build's one clock: every stat is judged against the moment before any was taken
     root = opts.root
     config = _config(opts)
     out_dir = (opts.out or config.output).resolve()
     now = opts.now or datetime.now(timezone.utc)
     cache_dir = opts.cache_dir or root / ".cache"
     index = read_index(cache_dir) if opts.cache else Index()
-    sigs, recent = _stat_inputs(root, time.time_ns())
+    sigs, recent = _stat_inputs(root, now_ns)
     # Files too new for their mtime to prove anything are compared by content, now and next time.
     hashed = _content_sigs(recent | set(index.racy))
     files, stray = list_sources(root)
@@ -89,12 +91,12 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
         n = len(index.outputs)
         return BuildResult(None, sum(p.endswith(".html") for p in index.outputs), WriteStats(n, 0, n),
                            time.perf_counter() - started, out_dir)
-    docs = read_doc_cache(cache_dir) if opts.cache else DocCache()
+    docs = read_doc_cache(cache_dir, DOC_CODEC) if opts.cache else DocCache()
     progress(f"reading {len(files)} content files")
     # A build that must make the PDFs loads their engine while workers parse, not once per PDF
     # worker; not for a large archive, where every worker would inherit its 25 MB.
     cold_pdf = opts.pdf and len(files) < LARGE_ARCHIVE and not any(n.endswith(".pdf") for n in index.outputs)
-    site, loaded = load_site(opts, config, now, files, stray, docs, meanwhile=_import_pdf_engine if cold_pdf else lambda: None)
+    site, loaded = load_site(opts, config, now, now_ns, files, stray, docs, meanwhile=_import_pdf_engine if cold_pdf else lambda: None)
     # Patch the last output in place when this cache knows it; otherwise write a whole new tree.
     staging = Staging(out_dir, patch=bool(index.outputs) and index.out_dir == str(out_dir))
     try:
@@ -107,6 +109,7 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
         staging.discard()
         raise
     stats = outputs.stats
+    warnings: tuple[str, ...] = ()
     if opts.cache:
         recorded = {}
         for name, d in outputs.digests.items():
@@ -115,8 +118,11 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
         dates = {e.rel: (e.content, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
                          bool(getattr(e.item, "draft", False))) for e in loaded if e.item is not None}
         inputs = _input_signature(sigs + [hashed[p] for p in sorted(recent)], opts, out_dir, dates, now)
-        write_cache(cache_dir, Index(inputs, str(out_dir), recorded, dates, tuple(sorted(recent))), docs)
-    return BuildResult(site, outputs.pages, stats, time.perf_counter() - started, out_dir)
+        try:
+            write_cache(cache_dir, Index(inputs, str(out_dir), recorded, dates, tuple(sorted(recent))), docs, DOC_CODEC)
+        except CacheError as exc:
+            warnings = (f"the build cache could not be written ({exc}); the output is complete, the next build will be slower",)
+    return BuildResult(site, outputs.pages, stats, time.perf_counter() - started, out_dir, warnings)
 
 
 def check(opts: BuildOptions) -> BuildResult:
@@ -124,12 +130,13 @@ def check(opts: BuildOptions) -> BuildResult:
     Pages and feeds whose inputs equal those of the last build's (which rendered them without
     error) are not rendered again."""
     started = time.perf_counter()
+    now_ns = time.time_ns()
     config = _config(opts)
     files, stray = list_sources(opts.root)
     cache_dir = opts.cache_dir or opts.root / ".cache"
-    docs = read_doc_cache(cache_dir) if opts.cache else DocCache()
+    docs = read_doc_cache(cache_dir, DOC_CODEC) if opts.cache else DocCache()
     previous = read_index(cache_dir).outputs if opts.cache else {}
-    site, loaded = load_site(opts, config, opts.now or datetime.now(timezone.utc), files, stray, docs)
+    site, loaded = load_site(opts, config, opts.now or datetime.now(timezone.utc), now_ns, files, stray, docs)
     outputs = build_outputs(site, opts.root, loaded, previous=previous, staging=None, pdf=False,
                             cache_dir=cache_dir if opts.cache else None)
     return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, config.output)
@@ -140,7 +147,7 @@ def _config(opts: BuildOptions) -> SiteConfig:
     return config.with_base_url(opts.base_url) if opts.base_url else config
 
 
-def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, files: list, stray: list[Problem],
+def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int, files: list, stray: list[Problem],
               docs: DocCache, meanwhile: Callable[[], None] = lambda: None) -> tuple[Site, list[Loaded]]:
     """Read and validate everything; raise BuildError listing every problem."""
     root = opts.root
@@ -153,7 +160,7 @@ def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, files: list
             pattern = "NNN-slug.md, e.g. 004-hill-repeats.md" if f.section == "episodes" else "slug.md in lowercase letters, digits and hyphens"
             problems.append(Problem(f.rel, 0, f"file name {f.path.name!r} does not fit; name it {pattern}"))
     good = [f for f in files if f.slug is not None]
-    loaded = load_items(good, config, docs, meanwhile)
+    loaded = load_items(good, config, docs, now_ns, meanwhile)
     problems += read_show_art(root, config.podcast.image, config_line(root, "podcast", "image"))
     known = frozenset(f"{f.section}/{f.slug}" for f in good)
     site = assemble_site(config, loaded, read_program(root), now, line_of=_line_finder(root, good), drafts=opts.drafts,
@@ -216,7 +223,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
         return False
 
     def pieces(name: str) -> Pieces:  # a check reads them, a build keeps them up to date too
-        return Pieces(cache_dir / f"pieces-{name}.pickle" if cache_dir else None, writable=staging is not None)
+        return Pieces(cache_dir, name, writable=staging is not None)
 
     def put(files: dict[str, bytes]) -> tuple[int, int]:
         return staging.put_all(files) if staging else (0, 0)
@@ -246,7 +253,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     check_unique_outputs([(n, "generated") for n in list(page_digests) + list(generated) + list(pdfs)]
                          + [(n, str(src)) for n, src in copies.items()])
 
-    templates = make_environment(root / "templates", template_digest, cache_dir / "templates" if cache_dir and staging else None)
+    templates = make_environment(root / "templates", template_digest)
     template_globals = {
         "structured_data": lambda page: structured_data(page, site, urls),
         "qr_svg": qr_svg,

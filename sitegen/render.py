@@ -18,17 +18,14 @@ from .urls import Urls
 _environments: dict[tuple[Path, str], jinja2.Environment] = {}
 
 
-def make_environment(templates: Path, version: str = "", bytecode: Path | None = None) -> jinja2.Environment:
+def make_environment(templates: Path, version: str = "") -> jinja2.Environment:
     """One compiled environment per set of templates (`version`: their digest), kept for the
-    process's later builds: serve compiles again only after a template changes. `bytecode`: a
-    folder where Jinja keeps compiled templates between processes (keyed by their source)."""
+    process's later builds: serve compiles again only after a template changes. Compiled
+    templates are never kept on disk: loading them would run code from the cache."""
     key = (templates, version)
     if version and key in _environments:
         return _environments[key]
-    if bytecode is not None:
-        bytecode.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode)) if bytecode is not None else None,
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -73,6 +70,9 @@ def render_pages(site: Site, pages: list[PageSpec], urls: Urls, env: jinja2.Envi
             name, line = _template_frame(exc, templates)
             problems.append(Problem(name, line, f"template error while rendering {page.url or 'the home page'}: {exc}"))
             break
+        except Exception as exc:
+            exc.add_note(f"while rendering {page.output} with templates/{page.template}")
+            raise
         out[page.output] = html.encode("utf-8")
     if problems:
         raise BuildError(problems)

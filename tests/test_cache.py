@@ -4,11 +4,14 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXED_NOW, build_site
+from sitegen.cache import FILE_NAME, read_index
 from sitegen.pipeline import BuildOptions, build
 
 
@@ -76,15 +79,66 @@ def test_one_change_rewrites_only_affected_files(sample: Path):
     assert result.stats.written == len(changed) < len(before) / 2
 
 
-def test_corrupt_or_foreign_cache_is_ignored(sample: Path, tmp_path: Path):
+def db(root: Path) -> sqlite3.Connection:
+    return sqlite3.connect(root / ".cache" / FILE_NAME, isolation_level=None)
+
+
+def test_corrupt_cache_file_is_ignored_and_replaced(sample: Path, tmp_path: Path):
     build_site(sample, pdf=False)
-    for name in ("index.pickle", "docs.pickle"):
-        (sample / ".cache" / name).write_bytes(b"\x80\x04garbage")
+    (sample / ".cache" / FILE_NAME).write_bytes(b"SQLite format 3\x00" + b"garbage" * 100)
     EDITS["edit an episode"](sample)
     assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
-    import pickle
-    (sample / ".cache/docs.pickle").write_bytes(pickle.dumps(("0.0.1/1/(3, 9)", {"anything": 1})))
+    with closing(db(sample)) as conn:  # written afresh, and usable again
+        assert conn.execute("SELECT count(*) FROM docs").fetchone()[0] > 5
+
+
+@pytest.mark.parametrize("tamper", [
+    "UPDATE meta SET value = '0.0.1/1/(3, 9)' WHERE name = 'format'",  # another engine version
+    "UPDATE docs SET value = '{\"@\": \"Episode\", \"v\": [1, 2]}'",  # wrong shape
+    "UPDATE docs SET value = '{\"@\": \"Popen\", \"v\": [[\"touch\", \"x\"]]}'",  # not a model class
+    "UPDATE docs SET value = 'not json'",
+    "UPDATE meta SET value = '{\"inputs\": 5}' WHERE name = 'index'",
+    "DROP TABLE docs",
+])
+def test_foreign_or_damaged_cache_rows_are_ignored(tamper: str, sample: Path, tmp_path: Path):
+    build_site(sample, pdf=False)
+    with closing(db(sample)) as conn:
+        conn.execute(tamper)
+    EDITS["edit an episode"](sample)
     assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)  # and the cache works again
+
+
+class _Planted:
+    """Unpickling this runs a command: what a poisoned cache of the old format could do."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_poisoned_cache_never_runs_code(sample: Path, tmp_path: Path):
+    """Pickles or compiled templates planted in .cache/ (say, by a poisoned CI cache) are never
+    loaded: the cache is data in SQLite, and templates are compiled from their source."""
+    import pickle
+
+    marker = tmp_path / "ran"
+    build_site(sample, pdf=False)
+    payload = pickle.dumps(("x", _Planted(marker)))
+    for name in ("index.pickle", "docs.pickle", "docs-00.pickle", "pieces-podcast.pickle"):
+        (sample / ".cache" / name).write_bytes(payload)
+    (sample / ".cache/templates").mkdir(exist_ok=True)
+    for name in os.listdir(sample / "templates"):
+        (sample / ".cache/templates" / f"__jinja2_{name}.cache").write_bytes(payload)
+    EDITS["edit an episode"](sample)
+    build_site(sample, pdf=False)
+    from sitegen.pipeline import check
+
+    check(BuildOptions(root=sample, now=FIXED_NOW))
+    assert not marker.exists()
+    assert not list((sample / ".cache").glob("*.tmp"))
 
 
 def test_deleted_cache_and_edited_output_are_rebuilt(sample: Path, tmp_path: Path):
@@ -140,27 +194,27 @@ def test_same_size_edit_within_one_clock_tick_is_seen(sample: Path, tmp_path: Pa
     assert "Mess compression" in (sample / "_site/episodes/knees-and-you/index.html").read_text()
 
 
-def test_one_edit_rewrites_one_shard_of_the_document_cache(sample: Path):
-    build_site(sample, pdf=False)
-    shards = {p.name: p.stat().st_mtime_ns for p in (sample / ".cache").glob("docs-*.pickle")}
-    assert len(shards) > 3
+def test_one_edit_rewrites_one_document_in_the_cache(sample: Path):
+    def rows() -> dict[str, int]:
+        with closing(db(sample)) as conn:
+            return dict(conn.execute("SELECT rel, rowid FROM docs"))  # a rewritten row gets a new rowid
+
+    assert not build_site(sample, pdf=False).warnings
+    before = rows()
+    assert len(before) > 3
     EDITS["edit an episode"](sample)
+    assert not build_site(sample, pdf=False).warnings
+    after = rows()
+    assert after.keys() == before.keys()
+    assert [rel for rel in before if after[rel] != before[rel]] == ["content/episodes/002-knees-and-you.md"]
+
+
+@pytest.mark.parametrize("spans", ['garbage', '{"x": [0, 3]}', '[1, 2]'])
+def test_corrupt_feed_and_search_pieces_are_ignored(spans: str, sample: Path, tmp_path: Path):
     build_site(sample, pdf=False)
-    after = {p.name: p.stat().st_mtime_ns for p in (sample / ".cache").glob("docs-*.pickle")}
-    assert after.keys() == shards.keys() and sum(after[k] != shards[k] for k in shards) == 1
-
-
-@pytest.mark.parametrize("garbage", [b"\x80\x04garbage", None])
-def test_corrupt_feed_and_search_pieces_are_ignored(garbage: bytes | None, sample: Path, tmp_path: Path):
-    import pickle
-
-    from sitegen.cache import _STAMP
-
-    build_site(sample, pdf=False)
-    for name in ("pieces-podcast.pickle", "pieces-search.pickle"):
-        path = sample / ".cache" / name
-        assert path.exists()
-        path.write_bytes(garbage if garbage is not None else pickle.dumps((_STAMP, (b"nonsense", {"x": (0, 3)}))))
+    with closing(db(sample)) as conn:
+        assert {n for (n,) in conn.execute("SELECT name FROM pieces")} == {"podcast", "search"}
+        conn.execute("UPDATE pieces SET output = ?, spans = ?", (b"nonsense", spans))
     EDITS["edit an episode"](sample)
     assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
 
@@ -183,7 +237,7 @@ def test_a_build_stopped_while_patching_the_output_is_repaired_next_time(sample:
     monkeypatch.setattr(write, "_place", place_one_then_die)
     with pytest.raises(KeyboardInterrupt):
         build_site(sample, pdf=False)
-    assert len(moved) == 1 and not (sample / ".cache/index.pickle").exists()
+    assert len(moved) == 1 and read_index(sample / ".cache").inputs == ""
     monkeypatch.setattr(write, "_place", real)
     assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
 
@@ -248,4 +302,41 @@ def test_cache_deleted_in_the_middle_of_a_build(sample: Path, tmp_path: Path, mo
     assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
     monkeypatch.setattr(render, "render_pages", real)
     EDITS["retitle an article"](sample)
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+
+
+def test_one_clock_per_build_an_edit_during_a_slow_build_is_seen(sample: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch):
+    """Whether a file is too recent to trust by its stat is judged once per build, against the
+    moment before anything was read: a build slowed between its steps (150 ms here) must not
+    trust a stat that its first step found too recent."""
+    import time
+
+    import sitegen.pipeline as pipeline
+
+    page = sample / "content/episodes/002-knees-and-you.md"
+    real = pipeline.load_items
+
+    def slow_load(*args: object, **kw: object):  # type: ignore[no-untyped-def]
+        time.sleep(0.15)
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "load_items", slow_load)
+    os.utime(page)  # just edited
+    build_site(sample, pdf=False)
+    st = page.stat()
+    page.write_text(page.read_text().replace("Less compression", "Mess compression"))
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime: only the bytes tell
+    monkeypatch.setattr(pipeline, "load_items", real)
+    assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+    assert "Mess compression" in (sample / "_site/episodes/knees-and-you/index.html").read_text()
+
+
+def test_an_unwritable_cache_costs_time_never_the_build(sample: Path, tmp_path: Path):
+    """A .cache that cannot be written (a file in its place here; another user's folder or a
+    full disk alike) gives a complete build and a warning, not a traceback."""
+    (sample / ".cache").write_text("not a folder")
+    first = build_site(sample, pdf=False)
+    assert first.warnings and "cache" in first.warnings[0]
+    EDITS["edit an episode"](sample)
     assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)

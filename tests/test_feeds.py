@@ -38,15 +38,15 @@ def test_feed_in_batches_equals_one_feedgen_pass(site_urls, monkeypatch: pytest.
 def test_feed_from_stored_pieces_renders_only_new_episodes(site_urls, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     site, urls = site_urls
     whole = feeds._podcast_xml(site, urls, site.episodes)
-    store = tmp_path / "pieces.pickle"
-    assert feeds.build_podcast_feed(site, urls, Pieces(store), lambda ep: ep.guid) == whole
+    store = tmp_path / "cache"
+    assert feeds.build_podcast_feed(site, urls, Pieces(store, "podcast"), lambda ep: ep.guid) == whole
     added: list[str] = []
     real = feeds._add_episode
     monkeypatch.setattr(feeds, "_add_episode", lambda fg, ep, s, u: (added.append(ep.guid), real(fg, ep, s, u)))
-    assert feeds.build_podcast_feed(site, urls, Pieces(store), lambda ep: ep.guid) == whole
+    assert feeds.build_podcast_feed(site, urls, Pieces(store, "podcast"), lambda ep: ep.guid) == whole
     assert added == []
     changed = site.episodes[1]
-    assert feeds.build_podcast_feed(site, urls, Pieces(store), lambda ep: ep.guid + ("x" if ep is changed else "")) == whole
+    assert feeds.build_podcast_feed(site, urls, Pieces(store, "podcast"), lambda ep: ep.guid + ("x" if ep is changed else "")) == whole
     assert added == [changed.guid]
 
 
@@ -54,7 +54,7 @@ def test_show_notes_that_look_like_an_item_end_fall_back_to_one_pass(site_urls, 
     site, urls = site_urls
     odd = dataclasses.replace(site.episodes[0], body_html=site.episodes[0].body_html + "\n    </item>\n    <item>\n")
     site = dataclasses.replace(site, episodes=(odd, *site.episodes[1:]))
-    out = feeds.build_podcast_feed(site, urls, Pieces(tmp_path / "p.pickle"), lambda ep: ep.guid)
+    out = feeds.build_podcast_feed(site, urls, Pieces(tmp_path / "cache", "podcast"), lambda ep: ep.guid)
     assert out == feeds._podcast_xml(site, urls, site.episodes)
     assert len(etree.fromstring(out).findall("channel/item")) == len(site.episodes)
 
@@ -62,10 +62,10 @@ def test_show_notes_that_look_like_an_item_end_fall_back_to_one_pass(site_urls, 
 def test_search_index_from_stored_pieces_equals_fresh(site_urls, tmp_path: Path):
     site, urls = site_urls
     fresh = feeds.build_search_index(site, urls)
-    store = tmp_path / "search.pickle"
+    store = tmp_path / "cache"
     key = lambda x: x.source  # noqa: E731
-    assert feeds.build_search_index(site, urls, Pieces(store), key) == fresh
-    assert feeds.build_search_index(site, urls, Pieces(store), key) == fresh
+    assert feeds.build_search_index(site, urls, Pieces(store, "search"), key) == fresh
+    assert feeds.build_search_index(site, urls, Pieces(store, "search"), key) == fresh
     docs = json.loads(fresh)
     assert [d["kind"] for d in docs].count("Episode") == len(site.episodes) and all(d["text"] == d["text"].lower() for d in docs)
 
