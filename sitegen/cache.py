@@ -16,18 +16,18 @@ import sys
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from . import ENGINE_VERSION
 from .codec import Codec
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 FILE_NAME = "cache.sqlite"
 _STAMP = f"{ENGINE_VERSION}/{CACHE_FORMAT}/{sys.version_info[:2]}"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS docs (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS pieces (name TEXT PRIMARY KEY, output BLOB NOT NULL, spans TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS pieces (name TEXT PRIMARY KEY, spans TEXT NOT NULL, output BLOB NOT NULL)",  # blob last: see write_pieces
 )
 
 StatSig = tuple[str, int, int]  # (path, size, mtime_ns)
@@ -119,8 +119,8 @@ def _reading(folder: Path | None) -> Iterator[sqlite3.Connection]:
         return
 
 
-def _write(folder: Path, statements: list[tuple[str, Any]]) -> None:
-    """Run statements in one transaction on a current cache, starting it afresh when it is
+def _write(folder: Path, work: Callable[[sqlite3.Connection], None]) -> None:
+    """Run `work` in one transaction on a current cache, starting it afresh when it is
     unreadable or from another version. Raises CacheError when the folder cannot take it."""
     for attempt in range(2):
         try:
@@ -134,14 +134,11 @@ def _write(folder: Path, statements: list[tuple[str, Any]]) -> None:
                         conn.execute("DELETE FROM docs")
                         conn.execute("DELETE FROM pieces")
                         conn.execute("INSERT INTO meta VALUES ('format', ?)", (_STAMP,))
-                    for sql, args in statements:
-                        if isinstance(args, list):
-                            conn.executemany(sql, args)
-                        else:
-                            conn.execute(sql, args)
+                    work(conn)
                     conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK") if conn.in_transaction else None
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
                     raise
             return
         except sqlite3.DatabaseError as exc:  # not a database, malformed: start a new one
@@ -178,8 +175,11 @@ def read_index(folder: Path | None) -> Index:
 
 def forget_index(folder: Path) -> None:
     """A patch stopped midway must not look like a finished build."""
+    def work(conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM meta WHERE name = 'index'")
+
     try:
-        _write(folder, [("DELETE FROM meta WHERE name = 'index'", ())])
+        _write(folder, work)
     except CacheError:
         pass  # then the index cannot be written afterwards either: the next build is cold
 
@@ -206,41 +206,60 @@ def read_doc_cache(folder: Path | None, codec: Codec) -> DocCache:
 
 def write_cache(folder: Path, index: Index, docs: DocCache | None, codec: Codec) -> None:
     """Record a finished build in one transaction: only documents that changed are written."""
-    statements: list[tuple[str, Any]] = []
-    if docs is not None:
-        statements += _doc_changes(docs, codec)
-    statements.append(("INSERT OR REPLACE INTO meta VALUES ('index', ?)", (json.dumps({
-        "inputs": index.inputs, "out_dir": index.out_dir, "outputs": index.outputs, "dates": index.dates,
-        "racy": index.racy}, separators=(",", ":")),)))
-    _write(folder, statements)
+    recorded = json.dumps({"inputs": index.inputs, "out_dir": index.out_dir, "outputs": index.outputs,
+                           "dates": index.dates, "racy": index.racy}, separators=(",", ":"))
+
+    def work(conn: sqlite3.Connection) -> None:
+        if docs is not None:
+            _write_docs(conn, docs, codec)
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('index', ?)", (recorded,))
+
+    _write(folder, work)
 
 
-def _doc_changes(docs: DocCache, codec: Codec) -> list[tuple[str, Any]]:
+def _write_docs(conn: sqlite3.Connection, docs: DocCache, codec: Codec) -> None:
     was = docs.read
-    changed = []
-    for rel, loaded in docs.docs.items():
-        stat = docs.stats.get(rel)
-        old = was.get(rel)
-        if old is None or old[0] is not loaded or old[1] != stat:
-            changed.append((rel, *(stat or (None, None)), codec.dumps(loaded)))
-    gone = [(rel,) for rel in was if rel not in docs.docs]
-    return [("DELETE FROM docs WHERE rel = ?", gone),
-            ("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)", changed),
-            ("INSERT OR REPLACE INTO meta VALUES ('config', ?)", (docs.config,))]
+
+    def changed() -> Iterator[tuple[str, int | None, int | None, str]]:
+        # one row at a time: thousands of documents are never all in memory as JSON
+        for rel, loaded in docs.docs.items():
+            stat = docs.stats.get(rel)
+            old = was.get(rel)
+            if old is None or old[0] is not loaded or old[1] != stat:
+                yield (rel, *(stat or (None, None)), codec.dumps(loaded))
+
+    conn.executemany("DELETE FROM docs WHERE rel = ?", ((rel,) for rel in was if rel not in docs.docs))
+    conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)", changed())
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('config', ?)", (docs.config,))
+
+
+_CHUNK = 1 << 20
 
 
 def read_pieces(folder: Path | None, name: str) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    """The output last made of pieces, and where each lies in it. Read through SQLite's blob
+    handle, straight into one bytes object: a 40 MB feed is not held twice."""
     for conn in _reading(folder):
-        row = conn.execute("SELECT output, spans FROM pieces WHERE name = ?", (name,)).fetchone()
+        row = conn.execute("SELECT rowid, spans FROM pieces WHERE name = ?", (name,)).fetchone()
         if row is None:
             break
         try:
             spans = {k: (int(s[0]), int(s[1])) for k, s in json.loads(row[1]).items()}
-        except (ValueError, TypeError, IndexError, AttributeError):
+            with conn.blobopen("pieces", "output", row[0], readonly=True) as blob:
+                return blob.read(), spans
+        except (ValueError, TypeError, IndexError, AttributeError, sqlite3.Error):
             break
-        return bytes(row[0]), spans
     return b"", {}
 
 
 def write_pieces(folder: Path, name: str, output: bytes, spans: dict[str, tuple[int, int]]) -> None:
-    _write(folder, [("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?)", (name, output, json.dumps(spans)))])
+    def work(conn: sqlite3.Connection) -> None:
+        # a zeroblob in the last column is not written out in full before the blob handle fills it
+        conn.execute("INSERT OR REPLACE INTO pieces VALUES (?, ?, zeroblob(?))", (name, json.dumps(spans), len(output)))
+        (rowid,) = conn.execute("SELECT rowid FROM pieces WHERE name = ?", (name,)).fetchone()
+        view = memoryview(output)
+        with conn.blobopen("pieces", "output", rowid) as blob:
+            for i in range(0, len(output), _CHUNK):  # SQLite would otherwise take its own copy of the whole output
+                blob.write(view[i:i + _CHUNK])
+
+    _write(folder, work)

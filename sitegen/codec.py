@@ -2,7 +2,9 @@
 
 Data only: decoding builds values of an allow-list of frozen dataclasses from strings, numbers,
 dates and paths, and can never run code (unlike pickle or marshal). Anything it does not
-know raises `ValueError`, which the cache treats as a miss.
+know raises `ValueError`, which the cache treats as a miss. Dates, durations and paths are
+written as plain JSON values and turned back by the field's type, so that only dataclasses
+cost a call while decoding (a 5,000-post cache holds about 20,000 of them).
 """
 from __future__ import annotations
 
@@ -18,23 +20,47 @@ from zoneinfo import ZoneInfo
 Convert = Callable[[Any], Any]
 
 
-def _as_tuple(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
+def _as_tuple(value: list[Any]) -> tuple[Any, ...]:
+    return tuple(value)
 
 
-def _as_tuple_of_tuples(value: Any) -> Any:
-    return tuple(tuple(v) if isinstance(v, list) else v for v in value) if isinstance(value, list) else value
+def _as_tuple_of_tuples(value: list[Any]) -> tuple[Any, ...]:
+    return tuple(tuple(v) for v in value)
+
+
+def _as_timedelta(value: list[int]) -> timedelta:
+    return timedelta(value[0], value[1], value[2])
+
+
+def _as_datetime(value: str) -> datetime:
+    """'2026-03-01T06:00:00|Europe/London' (a named zone, so offsets and names match a freshly
+    parsed date) or an ISO date with a fixed offset, or none."""
+    text, _, zone = value.partition("|")
+    if zone:
+        text, _, fold = text.partition("~")
+        return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone), fold=int(fold or 0))
+    return datetime.fromisoformat(text)
+
+
+_BY_TYPE: dict[Any, Convert] = {datetime: _as_datetime, timedelta: _as_timedelta, Path: Path}
 
 
 def _converter(hint: Any) -> Convert | None:
-    """JSON gives lists where the models hold tuples: say which fields need turning back."""
+    """How to turn a field's JSON value back into its type, or None when JSON gives it as it is."""
+    if hint in _BY_TYPE:
+        return _BY_TYPE[hint]
     args = typing.get_args(hint)
     if typing.get_origin(hint) in (typing.Union, UnionType):
-        found = [c for c in (_converter(a) for a in args) if c is not None]
-        return found[0] if found else None
+        found = [c for c in (_converter(a) for a in args if a is not type(None)) if c is not None]
+        if not found:
+            return None
+        inner = found[0]
+        return lambda v: None if v is None else inner(v)
     if typing.get_origin(hint) is tuple:
-        inner = args[0] if args else None
-        return _as_tuple_of_tuples if typing.get_origin(inner) is tuple else _as_tuple
+        item = _converter(args[0]) if args else None
+        if item is not None:
+            return lambda v: tuple(item(x) for x in v)
+        return _as_tuple_of_tuples if typing.get_origin(args[0]) is tuple else _as_tuple
     return None
 
 
@@ -55,7 +81,7 @@ class Codec:
     def loads(self, text: str | bytes) -> Any:
         try:
             return json.loads(text, object_hook=self._decode)
-        except (TypeError, KeyError, IndexError, AttributeError, json.JSONDecodeError) as exc:
+        except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:
             raise ValueError(f"not a cached value: {exc}") from exc
 
     def _encode(self, value: Any) -> Any:
@@ -65,53 +91,28 @@ class Codec:
         if isinstance(value, datetime):
             return _encode_datetime(value)
         if isinstance(value, timedelta):
-            return {"td": [value.days, value.seconds, value.microseconds]}
+            return [value.days, value.seconds, value.microseconds]
         if isinstance(value, Path):
-            return {"path": str(value)}
-        if isinstance(value, tuple):  # json writes tuples as lists itself; this is for safety only
-            return list(value)
+            return str(value)
         raise TypeError(f"the cache cannot hold a {name}")
 
     def _decode(self, obj: dict[str, Any]) -> Any:
-        if "@" in obj:
-            cls, names, converts = self._classes[obj["@"]]
-            values = obj["v"]
-            if len(values) != len(names):
-                raise ValueError(f"{obj['@']}: {len(values)} values for {len(names)} fields")
-            for i, convert in converts:
-                values[i] = convert(values[i])
-            item = object.__new__(cls)
-            for name, value in zip(names, values):
-                object.__setattr__(item, name, value)
-            return item
-        if "dt" in obj:
-            return _decode_datetime(obj)
-        if "td" in obj:
-            return timedelta(*obj["td"])
-        if "path" in obj:
-            return Path(obj["path"])
-        raise ValueError(f"unknown cached value with keys {sorted(obj)}")
+        cls, names, converts = self._classes[obj["@"]]
+        values = obj["v"]
+        if len(values) != len(names):
+            raise ValueError(f"{obj['@']}: {len(values)} values for {len(names)} fields")
+        for i, convert in converts:
+            values[i] = convert(values[i])
+        item = object.__new__(cls)
+        for name, value in zip(names, values):
+            object.__setattr__(item, name, value)
+        return item
 
 
-def _encode_datetime(value: datetime) -> dict[str, Any]:
-    """Wall time plus the zone's name, so a decoded date has the same zone object (and so the
-    same offsets and names) as a freshly parsed one."""
+def _encode_datetime(value: datetime) -> str:
     tz = value.tzinfo
     if isinstance(tz, ZoneInfo):
-        return {"dt": value.replace(tzinfo=None).isoformat(), "fold": value.fold, "zone": tz.key}
-    if tz is None:
-        return {"dt": value.isoformat()}
-    offset = tz.utcoffset(value)
-    if not isinstance(tz, timezone) or offset is None:
-        raise TypeError(f"the cache cannot hold a time zone of type {type(tz).__name__}")
-    return {"dt": value.replace(tzinfo=None).isoformat(), "offset": offset.total_seconds()}
-
-
-def _decode_datetime(obj: dict[str, Any]) -> datetime:
-    value = datetime.fromisoformat(obj["dt"])
-    if "zone" in obj:
-        return value.replace(tzinfo=ZoneInfo(obj["zone"]), fold=obj["fold"])
-    if "offset" in obj:
-        seconds = obj["offset"]
-        return value.replace(tzinfo=timezone.utc if seconds == 0 else timezone(timedelta(seconds=seconds)))
-    return value
+        return f"{value.replace(tzinfo=None).isoformat()}~{value.fold}|{tz.key}"
+    if tz is None or isinstance(tz, timezone):
+        return value.isoformat()
+    raise TypeError(f"the cache cannot hold a time zone of type {type(tz).__name__}")

@@ -193,7 +193,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
                   cache_dir: Path | None = None) -> Outputs:
     """Render what changed into `staging` (None: render to check, keep nothing); carry over what
     did not change, checked against the previous output on disk."""
-    from .render import make_environment, render_pages
+    from .render import compile_templates, make_environment, render_pages
     from .feeds import build_atom_feed, build_chapters_json, build_podcast_feed, build_robots, build_search_index, build_sitemap
     from .guide import PAPER_LABELS, pdf_file_name, qr_svg
     from .schema import slugify
@@ -293,6 +293,8 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
         jobs.append(lambda part=small[i:i + 100]: put({name: make() for name, make in part}))
     # Worth a fork: many pages, both PDFs, or several jobs over a large archive.
     big = len(todo) >= 200 or len(papers) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
+    if big and todo:
+        compile_templates(templates)
     counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy))
     if staging:
         counts += [staging.keep(name) for name in sorted(keep)]

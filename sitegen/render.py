@@ -38,15 +38,20 @@ def make_environment(templates: Path, version: str = "") -> jinja2.Environment:
     env.filters["day"] = lambda d: f"{d:%-d %B %Y}"
     env.filters["iso"] = lambda d: d.isoformat()
     env.filters["json_ld"] = json_ld
-    for name in env.list_templates(extensions=["html"]):
-        try:
-            env.get_template(name)  # compile once here, before worker processes fork from this one
-        except jinja2.TemplateError:
-            pass  # reported with its template and line when a page uses it
     if version:
         _environments.clear()  # only the current templates are worth keeping
         _environments[key] = env
     return env
+
+
+def compile_templates(env: jinja2.Environment) -> None:
+    """Compile every template once, before worker processes fork from this one (otherwise each
+    compiles its own copy); a build without workers compiles only the templates it uses."""
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass  # reported with its template and line when a page uses it
 
 
 def render_pages(site: Site, pages: list[PageSpec], urls: Urls, env: jinja2.Environment, extra: dict[str, Any]) -> dict[str, bytes]:
