@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import os
+import re
 import sys
 import threading
 import time
@@ -41,6 +42,12 @@ POLL_SECONDS = 0.5  # when the file system gives no notifications
 LONG_POLL_SECONDS = 20.0  # an open page's request for the build state is answered by then at the latest
 NOTICE_MS = 10  # after a notification, wait this long for the rest of a save (editors write, then rename)
 QUIET_MS = 1000  # with notifications, look anyway after this long without one
+# The names a browser on this machine uses for the preview, with any port (an SSH tunnel may move it). A web page
+# whose own name an attacker points at 127.0.0.1 (DNS rebinding) still sends that name, so it cannot read the drafts.
+LOCAL_HOST = re.compile(r"(?:127\.0\.0\.1|localhost)(?::[0-9]{1,5})?", re.ASCII | re.IGNORECASE)
+# What pages send as ?state=: ASCII digits only, since int() and str.isdigit() also take '²' or '١' (and int()
+# refuses over 4,300 digits); 18 digits fit any counter.
+BUILD_STATE = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 
 # Asks for the build state and waits for the next (the server answers when a rebuild ends, or
 # after LONG_POLL_SECONDS); reloads when the build number changes; shows a failed rebuild's problems.
@@ -142,14 +149,28 @@ class _Handler(SimpleHTTPRequestHandler):
         if not url_path.startswith(base) and url_path + "/" != base:
             return ""
         rest = "/" + url_path[len(base):]
-        return SimpleHTTPRequestHandler.translate_path(self, rest)
+        fs_path = SimpleHTTPRequestHandler.translate_path(self, rest)  # drops '..', also percent-encoded
+        return fs_path if _inside(self.directory, fs_path) else ""
+
+    def _servable(self, fs_path: str) -> bool:
+        return os.path.isfile(fs_path) and _inside(self.directory, fs_path)
 
     def _respond(self, *, with_body: bool) -> None:
         dev = self.server.dev
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or not LOCAL_HOST.fullmatch(hosts[0].strip()):
+            status = HTTPStatus.MISDIRECTED_REQUEST if len(hosts) == 1 else HTTPStatus.BAD_REQUEST
+            self._send(status, "text/plain; charset=utf-8",
+                       f"{status.value}: this preview answers only requests for 127.0.0.1 or localhost\n".encode(), with_body)
+            return
         url_path = urlsplit(self.path).path
         if url_path == RELOAD_PATH:
-            after = parse_qs(urlsplit(self.path).query).get("state", [""])[0]
-            state = dev.reload_state(after=int(after) if after.lstrip("-").isdigit() else None)
+            values = parse_qs(urlsplit(self.path).query, keep_blank_values=True).get("state")
+            if values is not None and (len(values) != 1 or not BUILD_STATE.fullmatch(values[0])):
+                error = {"error": "state must be one whole number of at most 18 digits, e.g. ?state=3"}
+                self._send(HTTPStatus.BAD_REQUEST, "application/json", json.dumps(error).encode("utf-8"), with_body)
+                return
+            state = dev.reload_state(after=int(values[0]) if values else None)
             self._send(HTTPStatus.OK, "application/json", json.dumps(state).encode("utf-8"), with_body)
             return
         if url_path in ("", "/") and dev.base_path != "/":
@@ -163,10 +184,10 @@ class _Handler(SimpleHTTPRequestHandler):
                 return
             fs_path = os.path.join(fs_path, "index.html")
         status = HTTPStatus.OK
-        if not fs_path or not os.path.isfile(fs_path):
+        if not fs_path or not self._servable(fs_path):
             status = HTTPStatus.NOT_FOUND  # like GitHub Pages: the site's own 404 page
             fs_path = str(dev.out_dir / "404.html")
-            if not os.path.isfile(fs_path):
+            if not self._servable(fs_path):
                 self._send(status, "text/plain; charset=utf-8", b"404: nothing here, and no 404.html was built yet\n", with_body)
                 return
         try:
@@ -237,6 +258,24 @@ class _Handler(SimpleHTTPRequestHandler):
             self.wfile.write(data)
 
 
+def _inside(root: str, path: str) -> bool:
+    """`path` is `root` or below it, through no symbolic link: a link in the output (made by hand, or copied
+    from static/) could lead anywhere on the disk."""
+    parts = os.path.relpath(path, root).split(os.sep)
+    if os.pardir in parts:
+        return False
+    current = root
+    for part in parts:
+        current = os.path.join(current, part)
+        if os.path.islink(current):
+            return False
+    try:
+        real = os.path.realpath(path)
+    except ValueError:  # a NUL or an unencodable character: no such file
+        return False
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def inject_reload(page: bytes, version: int) -> bytes:
     """The page with the reload script before </body> (or at the end)."""
     script = (RELOAD_SCRIPT % {"version": version, "endpoint": RELOAD_PATH}).encode("utf-8")
@@ -254,6 +293,13 @@ class _Server(ThreadingHTTPServer):
 
     def finish_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
         _Handler(request, client_address, self, directory=str(self.dev.out_dir))
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        """A browser closing a connection (a page left or reloaded, a cancelled load, a seek in audio) is
+        normal, not worth a traceback; anything else is a bug and is printed as usual."""
+        if isinstance(sys.exc_info()[1], ConnectionError):  # BrokenPipe, ConnectionReset, ConnectionAborted
+            return
+        super().handle_error(request, client_address)
 
 
 class DevServer:

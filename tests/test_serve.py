@@ -1,6 +1,7 @@
 """`build.py serve`: a preview server on port 0, driven step by step (no sleeping loops)."""
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
@@ -311,3 +312,116 @@ def test_the_real_command_sees_a_save_and_stops_on_ctrl_c(sample: Path) -> None:
     finally:
         proc.kill()
     assert proc.returncode == 0 and "stopped" in out and "after content/pages/about.md changed" in out
+
+
+# ---- hardening: Host header, the build-state query, closed connections, paths that leave the folder ----
+
+
+def raw(dev: DevServer, path: str, hosts: tuple[str, ...] | None = None, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    """One request as written (no quoting of `path`), with exactly the Host headers given (default: the preview's)."""
+    conn = http.client.HTTPConnection("127.0.0.1", dev.port, timeout=5)
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for host in (f"127.0.0.1:{dev.port}",) if hosts is None else hosts:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return resp.status, dict(resp.headers), resp.read()
+    finally:
+        conn.close()
+
+
+def test_only_requests_for_this_machine_are_answered(served: DevServer, capfd: pytest.CaptureFixture[str]) -> None:
+    # A web page whose name is rebound to 127.0.0.1 (DNS rebinding) sends its own name as Host: it must not read drafts.
+    dev, port = served, served.port
+    refused = [(), ("",), ("evil.example",), (f"evil.example:{port}",), (f"127.0.0.1.evil.example:{port}",),
+               ("localhost.evil.example",), (f"127.0.0.1:{port}.evil.example",), ("127.0.0.1:x",), ("127.0.0.1:",),
+               (f"127.0.0.2:{port}",), (f"[::1]:{port}",), (f"127.0.0.1:{port}", "evil.example")]
+    for hosts in refused:
+        for path, method in ((BASE, "GET"), (f"{BASE}episodes/draft-episode/", "GET"), (serve.RELOAD_PATH, "GET"), (BASE, "HEAD")):
+            status, headers, body = raw(dev, path, hosts, method)
+            assert status == (421 if len(hosts) == 1 else 400), (hosts, path, status)
+            assert headers["Content-Type"].startswith("text/plain")
+            assert method == "HEAD" or (body and b"Draft" not in body and b"<" not in body and len(body) < 200), body
+    assert "Traceback" not in capfd.readouterr().err
+    # The names a browser here uses, with any port (an SSH tunnel may forward another one).
+    for host in ("127.0.0.1", f"127.0.0.1:{port}", "localhost", f"localhost:{port}", f"LocalHost:{port}", "127.0.0.1:9000"):
+        status, _, body = raw(dev, f"{BASE}episodes/draft-episode/", (host,))
+        assert status == 200 and b'class="flag">Draft' in body, host
+
+
+@pytest.mark.parametrize("state", ["9" * 5000, "%C2%B2", "%EF%BC%91", "1%C2%B2", "+1", "%201", "1_0", "0x1", "--1", "", "1e3",
+                                   "9" * 40, "1&state=2"], ids=lambda s: f"{len(s)}-digits" if len(s) > 20 else s or "blank")
+def test_a_malformed_build_state_is_a_400_not_a_traceback(served: DevServer, state: str, capfd: pytest.CaptureFixture[str]) -> None:
+    status, headers, body = raw(served, f"{serve.RELOAD_PATH}?state={state}")
+    assert status == 400 and headers["Content-Type"].startswith("application/json")
+    assert "state" in json.loads(body)["error"]
+    assert "Traceback" not in capfd.readouterr().err
+    # Well-formed ones still work: a state the page does not have yet is answered at once.
+    assert raw(served, f"{serve.RELOAD_PATH}?state=-1")[0] == 200
+    assert json.loads(raw(served, f"{serve.RELOAD_PATH}?state=123456789")[2])["version"] == served.version
+
+
+def _request_threads() -> list[object]:
+    import threading
+
+    return [t for t in threading.enumerate() if "process_request_thread" in t.name]
+
+
+def test_a_browser_closing_a_connection_is_not_an_error(served: DevServer, capfd: pytest.CaptureFixture[str]) -> None:
+    import struct
+    import time
+
+    dev = served
+    capfd.readouterr()
+    paths = [BASE, f"{BASE}episodes/first-steps/001-first-steps.mp3", f"{BASE}about/"]
+    for i in range(30):  # a browser cancelling loads: the request is sent, then the connection is reset
+        with socket.create_connection(("127.0.0.1", dev.port), timeout=5) as s:
+            s.sendall(f"GET {paths[i % 3]} HTTP/1.1\r\nHost: 127.0.0.1:{dev.port}\r\n\r\n".encode())
+            if i % 2:
+                s.recv(1)  # the answer has begun
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    deadline = time.monotonic() + 10
+    while _request_threads() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert get(dev, BASE)[0] == 200  # still serving
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Error" not in err, err
+    # A real error in a request is still reported.
+    try:
+        raise RuntimeError("a real bug in a request")
+    except RuntimeError:
+        assert dev._server is not None
+        dev._server.handle_error(None, ("127.0.0.1", 1))  # type: ignore[arg-type]
+    err = capfd.readouterr().err
+    assert "Traceback" in err and "RuntimeError: a real bug in a request" in err
+
+
+def test_paths_that_leave_the_served_folder_are_404(served: DevServer, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    dev, out = served, served.out_dir
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "drafts.txt").write_text("SECRET-OUTSIDE")
+    links = {"outside-file.txt": secret / "drafts.txt", "outside-dir": secret, "inside-file.html": out / "about" / "index.html",
+             "inside-dir": out / "about", "dangling": tmp_path / "nothing"}
+    for name, target in links.items():
+        (out / name).symlink_to(target)
+    (out / "about" / "alias.html").symlink_to(out / "index.html")
+    try:
+        for path in ("outside-file.txt", "outside-dir/drafts.txt", "outside-dir/", "inside-file.html", "inside-dir/",
+                     "inside-dir/index.html", "dangling", "about/alias.html", "outside-dir%2fdrafts.txt"):
+            status, _, body = raw(dev, BASE + path)
+            assert status == 404 and b"SECRET-OUTSIDE" not in body, (path, status)
+        assert raw(dev, f"{BASE}about/")[0] == 200  # the real files still are served
+        # Traversal, plain and percent-encoded, cannot climb out of the folder either (site.toml is two levels up).
+        for path in ("../../site.toml", "%2e%2e/%2e%2e/site.toml", "%2e%2e%2f%2e%2e%2fsite.toml", "..%2f..%2fsite.toml",
+                     "about/../../../site.toml", "%2E%2E/%2E%2E/site.toml", "..%5c..%5csite.toml"):
+            status, _, body = raw(dev, BASE + path)
+            assert status == 404 and b"[site]" not in body, (path, status)
+        for path in ("%00", "a%00b/", "%ff", "%ed%a0%80", "%2fetc%2fpasswd"):  # not names of files: no traceback either
+            assert raw(dev, BASE + path)[0] == 404, path
+        assert "Traceback" not in capfd.readouterr().err
+    finally:
+        for name in links:
+            (out / name).unlink()
+        (out / "about" / "alias.html").unlink()
