@@ -24,6 +24,7 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
 ACTIONLINT = ROOT / "node_modules" / "@tktco" / "node-actionlint" / "bin" / "node-actionlint.js"
 BASE_URL_EXPR = "${{ steps.pages.outputs.base_url }}"
+BASE_URL_ARG = '--base-url "$BASE_URL/"'  # the Build step's env carries BASE_URL_EXPR into the shell
 TEST_BASE_URL = "https://example.github.io/sample-show"  # as configure-pages gives it: no trailing slash
 PINNED = re.compile(r"^\s*(?:-\s*)?uses:\s*(?P<action>[\w.-]+/[\w./-]+)@(?P<ref>\S+)(?:\s+#\s*(?P<version>\S+))?\s*$")
 
@@ -127,7 +128,7 @@ def test_pages_build_job_steps_in_order() -> None:
     assert restore["with"]["path"] == save["with"]["path"] == ".cache"
     assert "hashFiles('content/**'" in restore["with"]["key"]
     assert save["with"]["key"] == "${{ steps.cache.outputs.cache-primary-key }}" and restore["id"] == "cache"
-    assert f'--base-url "{BASE_URL_EXPR}/"' in steps[5]["run"]
+    assert BASE_URL_ARG in steps[5]["run"] and steps[5]["env"] == {"BASE_URL": BASE_URL_EXPR}
 
 
 def test_ci_workflow_tests_checks_and_builds() -> None:
@@ -139,6 +140,30 @@ def test_ci_workflow_tests_checks_and_builds() -> None:
     for needed in ("-r requirements-dev.txt", "npm ci", "pytest", "python build.py check", "festvox-us-slt-hts"):
         assert needed in joined
     assert runs.index("python build.py check") < runs.index("python build.py")
+
+
+def every_run_step() -> list[tuple[str, str, str]]:
+    return [(path.name, step.get("name", "?"), step["run"]) for path in WORKFLOW_FILES
+            for job in load(path)["jobs"].values() for step in job.get("steps", []) if "run" in step]
+
+
+def test_no_expression_is_pasted_into_a_run_script() -> None:
+    # Actions substitutes ${{ }} into the script text before the shell parses it, so a value from
+    # outside (an action's output, an event field, an input) could close a quote and run commands.
+    # Values reach scripts through `env:` instead, where the shell only ever sees them as data.
+    for workflow, name, run in every_run_step():
+        assert "${{" not in run, f"{workflow}: step {name!r}: pass the expression through env: instead"
+
+
+def test_workflows_install_python_packages_only_from_the_hashed_requirements() -> None:
+    # requirements*.txt pin every package with hashes (tests/test_requirements.py); a bare
+    # `pip install name` beside them would bring in something unpinned and unchecked.
+    installs = [c for _, _, run in every_run_step() for c in commands(run) if re.search(r"\bpip install\b", c)]
+    assert installs
+    for command in installs:
+        args = shlex.split(command)
+        args = args[args.index("install") + 1:]
+        assert len(args) == 2 and args[0] == "-r" and args[1] in ("requirements.txt", "requirements-dev.txt"), command
 
 
 # ---- the README's build command -------------------------------------------------------------
@@ -166,7 +191,7 @@ def test_pages_builds_with_the_readme_command_plus_base_url() -> None:
     build_line = readme_commands()[0]
     assert build_line.startswith("python3 -m venv .venv && "), build_line
     expected = commands(build_line)
-    expected[-1] += f' --base-url "{BASE_URL_EXPR}/"'
+    expected[-1] += f" {BASE_URL_ARG}"
     assert build_job_commands() == expected
 
 
@@ -177,9 +202,10 @@ def test_readme_test_command_installs_the_dev_requirements() -> None:
 
 # ---- run the Pages build locally ------------------------------------------------------------
 
-def local(command: str) -> list[str] | None:
+def local(command: str, env: dict[str, str]) -> list[str] | None:
     """A workflow command as this test runs it: this interpreter stands in for .venv, no network."""
-    argv = shlex.split(command)
+    # Each word as the shell would expand it (workflow commands use only plain "$NAME").
+    argv = [re.sub(r"\$(\w+)", lambda m: env[m[1]], word) for word in shlex.split(command)]
     if argv[:3] == ["python3", "-m", "venv"]:
         return None  # the test's own environment is the venv
     if argv[0] == ".venv/bin/pip" and argv[1] == "install":
@@ -204,10 +230,12 @@ def test_the_pages_build_runs_locally_and_uploads_what_it_built(tmp_path: Path) 
         elif action.startswith("actions/cache/"):
             cache_path = step["with"]["path"]
         elif "run" in step:
-            script = step["run"].replace(BASE_URL_EXPR, outputs["pages"]["base_url"])
-            assert "${{" not in script, f"unexpected expression left in {script!r}"
-            for command in commands(script):
-                argv = local(command)
+            # What Actions would put in the step's environment.
+            env = {key: value.replace(BASE_URL_EXPR, outputs["pages"]["base_url"])
+                   for key, value in step.get("env", {}).items()}
+            assert not any("${{" in value for value in env.values()), f"unexpected expression left in {env}"
+            for command in commands(step["run"]):
+                argv = local(command, env)
                 if argv is None:
                     continue
                 before = {p.name for p in root.iterdir()}
