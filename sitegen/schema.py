@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -126,11 +127,19 @@ def nonempty_text_list(value: Any, ctx: Context) -> tuple[str, ...]:
 
 
 def tags(value: Any, ctx: Context) -> tuple[str, ...]:
+    """Lowercased, one per tag_key; two different tags that would share a page are an error."""
     items = text_list(value, ctx)
+    out: dict[str, str] = {}  # tag_key -> the tag as written first
+    pages: dict[str, str] = {}  # tag_slug -> the tag that has that page
     for i, tag in enumerate(items):
-        if not slugify(tag):
+        slug = tag_slug(tag)
+        if not slug:
             raise FieldError(f"tag {tag!r} has no letters or digits", (i,))
-    return tuple(dict.fromkeys(t.lower() for t in items))
+        other = pages.setdefault(slug, tag)
+        if tag_key(other) != tag_key(tag):
+            raise FieldError(f"{other!r} and {tag!r} would share the page tags/{slug}/; write them the same way, or as different words", (i,))
+        out.setdefault(tag_key(tag), unicodedata.normalize("NFKC", tag).lower())
+    return tuple(out.values())
 
 
 def uuid_text(value: Any, ctx: Context) -> str:
@@ -272,7 +281,7 @@ EPISODE_TYPES = ("full", "trailer", "bonus")
 
 _REFS = Field("references", references, False, "Studies and sources cited, rendered as a list: authors, title, source (journal or publisher), year, and optional details, doi, url.",
               '\n  - authors: "Roos PE, Barton N, van Deursen RWM"\n    title: "Patellofemoral joint compression forces in backward and forward running"\n    source: "Journal of Biomechanics"\n    year: 2012\n    details: "45(9):1656-1660"\n    doi: "10.1016/j.jbiomech.2012.03.020"', ())
-_TAGS = Field("tags", tags, False, "Topics; each gets a page at /tags/<tag>/.", "[knees, evidence]", ())
+_TAGS = Field("tags", tags, False, "Topics; each gets a page at /tags/<tag>/. Any script works (колено); Knees and knees are one tag; two tags that differ only in punctuation (knee-pain, knee pain) are an error.", "[knees, evidence]", ())
 _DRAFT = Field("draft", boolean, False, "true keeps it out of the site and feeds unless built with --drafts.", "false", False)
 _TITLE = Field("title", text, True, "The title, without an episode number.", '"Your title"')
 _SUMMARY = Field("summary", plain_text, True, "One or two plain sentences (no Markdown): used in lists, feeds and search results.", '"One or two plain sentences."')
@@ -361,6 +370,20 @@ def parse_fields(data: Mapping[str, Any], fields: tuple[Field, ...], ctx: Contex
         except FieldError as exc:
             problems.append(FieldProblem((f.name,) + exc.key, f"{f.name}: {exc}"))
     return values, problems
+
+
+def tag_key(tag: str) -> str:
+    """What makes two spellings one tag: Knees and knees, Straße and STRASSE (Unicode case folding),
+    composed and decomposed accents (NFKC)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", " ".join(tag.split())).casefold())
+
+
+@functools.lru_cache(maxsize=4096)  # tags repeat across thousands of posts
+def tag_slug(tag: str) -> str:
+    """A tag's folder under /tags/: the letters, marks and digits of any script (колено, straße -> strasse),
+    everything else one hyphen. Not for file names, which stay ASCII (slugify)."""
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in tag_key(tag))
+    return "-".join(kept.split())
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

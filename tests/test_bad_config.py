@@ -4,6 +4,9 @@ site.toml: the feed extension (sitegen/feedext.py) raises ValueError for values 
 2.0 spec does not allow; a value that got past site.toml used to crash `build` and `check` there
 with a traceback. Each case here is refused by feedext too (checked below), so the configuration
 is the first and only place the author hears about it.
+
+Content: tags in any script, two tags that would write one page, a transcript file name with a
+space.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import re
 import uuid
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote
 
 import pytest
 from feedgen.feed import FeedGenerator
@@ -22,6 +26,7 @@ from sitegen.problems import BuildError
 
 LONG = "x" * 129  # the spec's limit is 128 characters
 FUNDING = '{ url = "https://example.com/support", text = "Support the show" }'
+PERSON = '{ name = "Sam Ple", role = "host", href = "https://example.com/sam" }'
 V4 = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
 V1 = "a8098c1a-f86e-11da-bd1a-00112444be1e"
 # Podcasting 2.0, docs/tags/guid.md: uuid5 of the feed URL without scheme and trailing slash.
@@ -146,3 +151,57 @@ def test_build_and_check_exit_1_with_the_line_not_a_traceback(sample: Path, case
 def test_a_bad_base_url_is_a_problem_not_a_traceback(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["check", "--root", str(sample), "--base-url", "nonsense", "-q"]) == 1
     assert "--base-url: expected an absolute URL" in capsys.readouterr().err
+
+
+# ---- content ------------------------------------------------------------------------------
+
+EP1 = "content/episodes/001-first-steps.md"
+ARTICLE = "content/articles/safety-first.md"
+
+
+def edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / name
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_tags_in_any_script_get_pages_and_valid_links(sample: Path) -> None:
+    edit(sample, EP1, "tags: [balance, Beginners]", 'tags: [balance, Beginners, Колено, Straße, "Stra e"]')
+    edit(sample, ARTICLE, "tags: [safety, beginners]", "tags: [safety, beginners, STRASSE]")
+    build_site(sample, pdf=False)
+    out = sample / "_site"
+    # Straße and Stra e used to share tags/stra-e/; STRASSE is Straße in another case: one tag.
+    assert "<h1>Topic: колено</h1>" in (out / "tags" / "колено" / "index.html").read_text()
+    strasse = (out / "tags" / "strasse" / "index.html").read_text()
+    assert "Safety first" in strasse and "First steps" in strasse
+    assert "Safety first" not in (out / "tags" / "stra-e" / "index.html").read_text()
+    page = (out / "episodes" / "first-steps" / "index.html").read_text()
+    links = re.findall(r'href="/sample-show/(tags/[^"]+)"', page)
+    assert "tags/%D0%BA%D0%BE%D0%BB%D0%B5%D0%BD%D0%BE/" in links and "tags/strasse/" in links and "tags/stra-e/" in links
+    for link in links:  # ASCII only, and each one leads to a page
+        assert link.isascii() and (out / unquote(link) / "index.html").is_file(), link
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "<loc>https://example.github.io/sample-show/tags/%D0%BA%D0%BE%D0%BB%D0%B5%D0%BD%D0%BE/</loc>" in sitemap
+    assert sitemap.isascii()
+
+
+def test_two_tags_that_would_share_a_page_name_both_files(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(sample, EP1, "tags: [balance, Beginners]", "tags: [balance, Beginners, knee pain]")
+    edit(sample, ARTICLE, "tags: [safety, beginners]", "tags: [safety, beginners, Knee-Pain]")
+    for command in ("check", "build"):
+        assert cli.main([command, "--root", str(sample), "-q"]) == 1
+        err = capsys.readouterr().err
+        assert re.search(rf"^{EP1}:10: tags: 'knee pain' and 'knee-pain' \({ARTICLE}:5\) would share the page "
+                         r"tags/knee-pain/", err, re.M), err
+    assert not (sample / "_site").exists()
+
+
+def test_a_transcript_file_name_with_a_space_gets_an_encoded_url(sample: Path) -> None:
+    (sample / "content/episodes/001-first-steps.vtt").rename(sample / "content/episodes/001 first.vtt")
+    edit(sample, EP1, "transcript: 001-first-steps.vtt", 'transcript: "001 first.vtt"')
+    build_site(sample, pdf=False)
+    feed = (sample / "_site" / "podcast.xml").read_text()
+    assert 'url="https://example.github.io/sample-show/episodes/first-steps/001%20first.vtt"' in feed
+    assert (sample / "_site" / "episodes" / "first-steps" / "001 first.vtt").is_file()
+

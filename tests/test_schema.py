@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen.schema import EPISODE, Context, FieldError, chapters, clock, moment, parse_fields, references, tags
+from sitegen.schema import EPISODE, Context, FieldError, chapters, clock, moment, parse_fields, references, tag_slug, tags
 
 CTX = Context(ZoneInfo("Europe/London"), time(6, 0))
 
@@ -48,6 +48,34 @@ def test_references_need_authors_title_source_year():
 
 def test_tags_lowercase_and_unique():
     assert tags(["Knees", "knees", "Balance"], CTX) == ("knees", "balance")
+
+
+def test_tags_in_any_script_are_tags():
+    assert tags(["колено", "Straße", "हिन्दी"], CTX) == ("колено", "straße", "हिन्दी")
+    with pytest.raises(FieldError, match="no letters or digits"):
+        tags(["ok", "!!!"], CTX)
+
+
+def test_tag_slug_keeps_letters_of_any_script_casefolded_and_nfkc():
+    assert tag_slug("колено") == "колено"
+    assert tag_slug("Колено боль") == "колено-боль"
+    assert tag_slug("हिन्दी") == "हिन्दी"  # vowel signs and virama are marks: kept, or the word breaks up
+    assert tag_slug("Straße") == "strasse" and tag_slug("Stra e") == "stra-e"  # two tags, two pages
+    assert tag_slug("caf\u00e9") == tag_slug("cafe\u0301") == "caf\u00e9"  # composed or not: one page, NFC
+    assert tag_slug("ＡＢＣ①") == "abc1"  # NFKC: full-width letters and circled digits
+    assert tag_slug("Knee_Pain / 2") == "knee-pain-2"  # ASCII tags keep their old slugs
+
+
+def test_tag_case_variants_are_one_tag():
+    # Decided: tags differing only in case (Knees/knees, Straße/STRASSE by Unicode case folding)
+    # are the same tag, written as the first spelling, lowercased.
+    assert tags(["Straße", "STRASSE", "Knees", "knees"], CTX) == ("straße", "knees")
+
+
+def test_two_tags_that_would_share_a_page_are_refused():
+    with pytest.raises(FieldError, match=r"'knee pain' and 'knee-pain' would share the page tags/knee-pain/") as exc:
+        tags(["knee pain", "balance", "knee-pain"], CTX)
+    assert exc.value.key == (2,)
 
 
 def test_parse_fields_unknown_key_suggests_the_right_one():
