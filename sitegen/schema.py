@@ -12,7 +12,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -83,6 +83,9 @@ def boolean(value: Any, ctx: Context) -> bool:
     return value
 
 
+EARLIEST_YEAR = 1900  # nothing on this site was published before; an earlier year is a typo
+
+
 def moment(value: Any, ctx: Context) -> datetime:
     """A date means the show's publishing time of day in its time zone."""
     if isinstance(value, datetime):
@@ -90,10 +93,25 @@ def moment(value: Any, ctx: Context) -> datetime:
             raise FieldError(
                 f"{value.isoformat(' ')} has no time zone; add one, e.g. {value.strftime('%Y-%m-%dT%H:%M:%S')}+00:00, or give only the date"
             )
-        return value
-    if isinstance(value, date):
-        return datetime.combine(value, ctx.publish_time, tzinfo=ctx.timezone)
-    raise FieldError(f"expected a date like 2026-03-01, got {_show(value)}; write it unquoted as YYYY-MM-DD")
+        when = value
+    elif isinstance(value, date):
+        when = datetime.combine(value, ctx.publish_time, tzinfo=ctx.timezone)
+    else:
+        raise FieldError(f"expected a date like 2026-03-01, got {_show(value)}; write it unquoted as YYYY-MM-DD")
+    if when.year < EARLIEST_YEAR:
+        raise FieldError(f"{when.date().isoformat()} is before {EARLIEST_YEAR}, surely a typo for a publication date; check the year")
+    return _whole_minute_offset(when)
+
+
+def _whole_minute_offset(when: datetime) -> datetime:
+    """RFC 3339 (sitemap, Atom, <time>) and RSS dates carry offsets in hours and minutes, but a zone's
+    old local mean time has seconds (Amsterdam +00:19:32 until 1937, Monrovia -00:44:30 until 1972):
+    such a time keeps its wall clock, with the offset rounded to the minute."""
+    offset = when.utcoffset()
+    assert offset is not None
+    if offset % timedelta(minutes=1) == timedelta(0):
+        return when
+    return when.replace(tzinfo=timezone(timedelta(minutes=round(offset / timedelta(minutes=1)))))
 
 
 def one_of(*choices: str) -> Converter:

@@ -6,7 +6,7 @@ with a traceback. Each case here is refused by feedext too (checked below), so t
 is the first and only place the author hears about it.
 
 Content: tags in any script, two tags that would write one page, a transcript file name with a
-space.
+space, publication dates in a zone's old local mean time.
 """
 from __future__ import annotations
 
@@ -205,3 +205,8 @@ def test_a_transcript_file_name_with_a_space_gets_an_encoded_url(sample: Path) -
     assert 'url="https://example.github.io/sample-show/episodes/first-steps/001%20first.vtt"' in feed
     assert (sample / "_site" / "episodes" / "first-steps" / "001 first.vtt").is_file()
 
+
+def test_a_date_before_1900_is_a_problem_with_its_line(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(sample, EP1, "date: 2026-03-03", "date: 1846-03-03")
+    assert cli.main(["check", "--root", str(sample), "-q"]) == 1
+    assert f"{EP1}:5: date: 1846-03-03 is before 1900" in capsys.readouterr().err

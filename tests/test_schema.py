@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +15,24 @@ def test_moment_bare_date_uses_show_time_and_zone():
 def test_moment_naive_datetime_is_rejected_with_fix():
     with pytest.raises(FieldError, match="no time zone"):
         moment(datetime(2026, 7, 1, 6, 0), CTX)
+
+
+def test_moment_before_1900_is_a_typo():
+    # Europe/London before 1847 is local mean time, -00:01:15: no publication date is that old.
+    with pytest.raises(FieldError, match="1846-05-01 is before 1900"):
+        moment(date(1846, 5, 1), CTX)
+    with pytest.raises(FieldError, match="before 1900"):
+        moment(datetime(1899, 12, 31, 12, 0, tzinfo=timezone.utc), CTX)
+
+
+@pytest.mark.parametrize("zone, day, offset", [
+    ("Europe/Amsterdam", date(1920, 5, 1), "+01:20"),  # +01:19:32, Amsterdam summer time until 1937
+    ("Africa/Monrovia", date(1971, 5, 1), "-00:44"),  # -00:44:30 until 1972
+    ("Europe/London", date(1900, 1, 1), "+00:00"),
+])
+def test_moment_offsets_are_whole_minutes_keeping_the_wall_clock(zone: str, day: date, offset: str):
+    when = moment(day, Context(ZoneInfo(zone), time(6, 0)))
+    assert when.isoformat() == f"{day.isoformat()}T06:00:00{offset}"  # RFC 3339: offsets are hh:mm
 
 
 def test_moment_text_is_rejected():
