@@ -12,7 +12,7 @@ from .models import Article, Drill, Episode, Site, Tag
 from .load import Loaded
 from .parse import parse_program
 from .problems import BuildError, Problem
-from .schema import slugify
+from .schema import tag_key, tag_slug
 
 PROGRAM_PATH = "content/drills/_program.yaml"
 
@@ -35,6 +35,7 @@ def assemble_site(config: SiteConfig, loaded: list[Loaded], program_yaml: Loaded
     problems += _unique(line_of, parsed["episodes"], lambda e: e.guid, "guid", "guid")
     problems += _unique(line_of, parsed["episodes"], lambda e: e.slug, "", "slug (the file name after the number)")
     problems += _unique(line_of, parsed["drills"], lambda d: d.order, "order", "order")
+    problems += _tag_clashes(line_of, parsed["episodes"] + parsed["articles"])
 
     def public(item: Any) -> bool:
         return (drafts or not item.draft) and (future or not hasattr(item, "published") or item.published <= now)
@@ -83,6 +84,22 @@ def _unique(line_of: LineOf, items: list[Any], key: Any, field: str, label: str)
     return out
 
 
+def _tag_clashes(line_of: LineOf, items: list[Any]) -> list[Problem]:
+    """Two different tags (knee-pain, knee pain) would write one page; drafts count too, so the
+    clash shows before the draft is published."""
+    first: dict[str, tuple[str, Any, int]] = {}  # slug -> (tag, item, index in its tags)
+    out = []
+    for item in sorted(items, key=lambda i: i.source):
+        for i, tag in enumerate(item.tags):
+            seen = first.setdefault(tag_slug(tag), (tag, item, i))
+            if tag_key(seen[0]) != tag_key(tag):
+                where = f"{seen[1].source}:{line_of(seen[1].source, ('tags', seen[2]))}"
+                out.append(Problem(item.source, line_of(item.source, ("tags", i)),
+                                   f"tags: {tag!r} and {seen[0]!r} ({where}) would share the page tags/{tag_slug(tag)}/; "
+                                   "write the tag the same way in both files, or as different words"))
+    return out
+
+
 def _drop_unpublished(drill: Drill, published: set[str]) -> Drill:
     """A drill may point at a draft episode; the link appears once the episode is published."""
     from dataclasses import replace
@@ -96,10 +113,10 @@ def _tags(episodes: tuple[Episode, ...], articles: tuple[Article, ...]) -> tuple
     by_slug: dict[str, tuple[list[Episode], list[Article]]] = defaultdict(lambda: ([], []))
     for e in episodes:
         for t in e.tags:
-            names.setdefault(slugify(t), t)
-            by_slug[slugify(t)][0].append(e)
+            names.setdefault(tag_slug(t), t)
+            by_slug[tag_slug(t)][0].append(e)
     for a in articles:
         for t in a.tags:
-            names.setdefault(slugify(t), t)
-            by_slug[slugify(t)][1].append(a)
+            names.setdefault(tag_slug(t), t)
+            by_slug[tag_slug(t)][1].append(a)
     return tuple(Tag(s, names[s], tuple(by_slug[s][0]), tuple(by_slug[s][1])) for s in sorted(by_slug))

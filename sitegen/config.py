@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import uuid
 from dataclasses import dataclass, replace
 from datetime import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .feedext import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
 from .frontmatter import Key
 from .problems import BuildError, Problem
 from .schema import Context, Field, FieldError, boolean, one_of, parse_fields, text, uuid_text
@@ -80,7 +82,10 @@ class SiteConfig:
         return Context(self.timezone, self.publish_time)
 
     def with_base_url(self, url: str) -> "SiteConfig":
-        return replace(self, url=_site_url(url, self.context))
+        try:
+            return replace(self, url=_site_url(url, self.context))
+        except FieldError as exc:
+            raise BuildError([Problem("--base-url", 0, str(exc))]) from None
 
 
 APP_NAMES = ("apple", "spotify", "overcast", "pocketcasts", "antennapod", "podcastaddict", "castbox", "youtube")
@@ -93,7 +98,30 @@ def _site_url(value: Any, ctx: Context) -> str:
     parts = urlsplit(value) if isinstance(value, str) else None
     if not parts or parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise FieldError(f"expected an absolute URL such as https://example.github.io/retro-stride/, got {value!r}")
+    _no_space(value)
     return value if value.endswith("/") else value + "/"
+
+
+def _no_space(url: str) -> None:
+    # Every URL of the feed is built on this one; the feed rejects URLs with spaces.
+    if any(c.isspace() for c in url):
+        raise FieldError(f"{url!r} contains a space; write it as %20, or leave it out")
+
+
+def _language(value: Any, ctx: Context) -> str:
+    # The feed's transcripts carry it as podcast:transcript language, which takes only a code.
+    value = text(value, ctx)
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", value):
+        raise FieldError(f"{value!r} is not a language code; write e.g. \"en\" or \"en-GB\"")
+    return value
+
+
+def _short_text(value: Any, ctx: Context) -> str:
+    """Text of a podcast:funding or podcast:person: the spec allows 128 characters."""
+    value = text(value, ctx)
+    if len(value) > MAX_TEXT:
+        raise FieldError(f"{len(value)} characters; the Podcasting 2.0 spec allows at most {MAX_TEXT}, shorten it")
+    return value
 
 
 def _zone(value: Any, ctx: Context) -> ZoneInfo:
@@ -130,6 +158,7 @@ def _https(value: Any, ctx: Context) -> str:
     parts = urlsplit(value) if isinstance(value, str) else None
     if not parts or parts.scheme != "https" or not parts.netloc:
         raise FieldError(f"expected an https:// URL, got {value!r}")
+    _no_space(value)
     return value
 
 
@@ -162,7 +191,7 @@ def _table_list(fields: tuple[Field, ...], build: Any) -> Any:
                 raise FieldError(f"item {i + 1}: expected a table", (i,))
             values, problems = parse_fields(item, fields, ctx)
             if problems:
-                raise FieldError(f"item {i + 1}: {problems[0].message}", (i,))
+                raise FieldError(f"item {i + 1}: {problems[0].message}", (i,) + problems[0].key)
             out.append(build(**values))
         return tuple(out)
 
@@ -195,7 +224,7 @@ SITE_FIELDS = (
     _str("tagline", "A few words under the title."),
     _str("description", "One paragraph describing the show (feeds, home page, search engines)."),
     Field("url", _site_url, True, "Absolute URL the site is served from, with its subpath.", '"https://example.github.io/retro-stride/"'),
-    _str("language", "Language code, e.g. en or en-GB."),
+    Field("language", _language, True, "Language code, e.g. en or en-GB.", '"en"'),
     _str("author", "Default author of articles and the feed."),
     Field("email", _email, True, "Contact address shown on the site.", '"hello@example.com"'),
     Field("timezone", _zone, True, "The show's time zone (IANA name).", '"Europe/London"'),
@@ -203,7 +232,7 @@ SITE_FIELDS = (
 )
 PODCAST_FIELDS = (
     Field("feed", _file_name, False, "Output file of the podcast feed.", '"podcast.xml"', "podcast.xml"),
-    Field("guid", uuid_text, True, "podcast:guid, computed once from the feed URL and pinned.", '"..."'),
+    Field("guid", uuid_text, True, "podcast:guid: the UUIDv5 of the first feed URL (Podcasting 2.0), computed once and pinned.", '"..."'),
     _str("image", "Show art: square JPEG or PNG, RGB, 1400-3000 px."),
     Field("explicit", boolean, True, "Default for itunes:explicit.", "false"),
     Field("type", one_of("episodic", "serial"), False, "itunes:type.", '"episodic"', "episodic"),
@@ -213,8 +242,8 @@ PODCAST_FIELDS = (
     _str("copyright", "Copyright line."),
     Field("locked", boolean, False, "podcast:locked: refuse imports to other hosts.", "true", True),
     Field("categories", _categories, True, "Apple categories, most important first.", '[["Sports", "Running"]]'),
-    Field("funding", _table_list((Field("url", _https, True, "", ""), _str("text", "")), Funding), False, "podcast:funding links.", "[]", ()),
-    Field("persons", _table_list((_str("name", ""), _str("role", "", False, "host"), Field("href", _https, False, "", ""), Field("img", _https, False, "", "")), Person), False, "podcast:person entries.", "[]", ()),
+    Field("funding", _table_list((Field("url", _https, True, "", ""), Field("text", _short_text, True, "", "")), Funding), False, "podcast:funding links: url and text (at most 128 characters).", "[]", ()),
+    Field("persons", _table_list((Field("name", _short_text, True, "", ""), Field("role", _short_text, False, "", "", "host"), Field("href", _https, False, "", ""), Field("img", _https, False, "", "")), Person), False, "podcast:person entries: name, role (at most 128 characters each), href, img.", "[]", ()),
     Field("apps", _apps, False, "Subscribe links per app.", "{}", ()),
     Field("new_feed_url", _https, False, "Set only when moving the feed: itunes:new-feed-url.", '"https://..."'),
 )
@@ -262,6 +291,11 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
             line = next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 0)
             problems.append(Problem(name, line, f"[{table}] {fp.message}"))
         parsed[table] = values
+    guid = parsed["podcast"].get("guid")
+    if guid is not None:
+        message = _guid_problem(guid, parsed["site"].get("url"), parsed["podcast"].get("feed"))
+        if message:
+            problems.append(Problem(name, lines.get(("podcast", "guid"), 0), f"[podcast] guid: {message}"))
     if problems:
         raise BuildError(problems)
     s, p, g, b = parsed["site"], parsed["podcast"], parsed["guide"], parsed["build"]
@@ -280,16 +314,36 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
     )
 
 
+def _guid_problem(guid: str, site_url: str | None, feed: str | None) -> str | None:
+    """Podcasting 2.0 wants the UUIDv5 of the feed URL; any other UUID is refused by the feed."""
+    version = uuid.UUID(guid).version
+    if version == 5:
+        return None
+    got = f"a version-{version} UUID" if version else "not an RFC 4122 UUID"
+    how = (f"the version-5 UUID of the feed URL without its scheme and trailing slash, in the namespace "
+           f"{PODCAST_GUID_NAMESPACE}")
+    if site_url is None or feed is None:
+        return f"{guid!r} is {got}; Podcasting 2.0 requires {how}"
+    feed_url = site_url + feed
+    return (f"{guid!r} is {got}; Podcasting 2.0 requires {how}. For {feed_url} write "
+            f"guid = \"{podcast_guid_for(feed_url)}\" and never change it after publishing")
+
+
 def _toml_lines(raw_text: str) -> dict[Key, int]:
     """Line of each [table] and key: tomllib keeps no positions, and messages need them."""
     lines: dict[Key, int] = {}
     table: Key = ()
+    items: dict[Key, int] = {}  # [[x.y]] tables seen so far: each is item i of the list x.y
     for n, line in enumerate(raw_text.splitlines(), 1):
         stripped = line.strip()
-        m = re.fullmatch(r"\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?.*", stripped)
+        m = re.fullmatch(r"(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?.*", stripped)
         if m:
-            table = tuple(m.group(1).split("."))
+            table = tuple(m.group(2).split("."))
             lines.setdefault(table, n)
+            if m.group(1) == "[[":
+                items[table] = items.get(table, -1) + 1
+                table += (items[table],)
+                lines[table] = n
             continue
         m = re.match(r"([A-Za-z0-9_-]+)\s*=", stripped)
         if m:

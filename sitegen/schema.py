@@ -9,9 +9,10 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -82,6 +83,9 @@ def boolean(value: Any, ctx: Context) -> bool:
     return value
 
 
+EARLIEST_YEAR = 1900  # nothing on this site was published before; an earlier year is a typo
+
+
 def moment(value: Any, ctx: Context) -> datetime:
     """A date means the show's publishing time of day in its time zone."""
     if isinstance(value, datetime):
@@ -89,10 +93,25 @@ def moment(value: Any, ctx: Context) -> datetime:
             raise FieldError(
                 f"{value.isoformat(' ')} has no time zone; add one, e.g. {value.strftime('%Y-%m-%dT%H:%M:%S')}+00:00, or give only the date"
             )
-        return value
-    if isinstance(value, date):
-        return datetime.combine(value, ctx.publish_time, tzinfo=ctx.timezone)
-    raise FieldError(f"expected a date like 2026-03-01, got {_show(value)}; write it unquoted as YYYY-MM-DD")
+        when = value
+    elif isinstance(value, date):
+        when = datetime.combine(value, ctx.publish_time, tzinfo=ctx.timezone)
+    else:
+        raise FieldError(f"expected a date like 2026-03-01, got {_show(value)}; write it unquoted as YYYY-MM-DD")
+    if when.year < EARLIEST_YEAR:
+        raise FieldError(f"{when.date().isoformat()} is before {EARLIEST_YEAR}, surely a typo for a publication date; check the year")
+    return _whole_minute_offset(when)
+
+
+def _whole_minute_offset(when: datetime) -> datetime:
+    """RFC 3339 (sitemap, Atom, <time>) and RSS dates carry offsets in hours and minutes, but a zone's
+    old local mean time has seconds (Amsterdam +00:19:32 until 1937, Monrovia -00:44:30 until 1972):
+    such a time keeps its wall clock, with the offset rounded to the minute."""
+    offset = when.utcoffset()
+    assert offset is not None
+    if offset % timedelta(minutes=1) == timedelta(0):
+        return when
+    return when.replace(tzinfo=timezone(timedelta(minutes=round(offset / timedelta(minutes=1)))))
 
 
 def one_of(*choices: str) -> Converter:
@@ -126,11 +145,19 @@ def nonempty_text_list(value: Any, ctx: Context) -> tuple[str, ...]:
 
 
 def tags(value: Any, ctx: Context) -> tuple[str, ...]:
+    """Lowercased, one per tag_key; two different tags that would share a page are an error."""
     items = text_list(value, ctx)
+    out: dict[str, str] = {}  # tag_key -> the tag as written first
+    pages: dict[str, str] = {}  # tag_slug -> the tag that has that page
     for i, tag in enumerate(items):
-        if not slugify(tag):
+        slug = tag_slug(tag)
+        if not slug:
             raise FieldError(f"tag {tag!r} has no letters or digits", (i,))
-    return tuple(dict.fromkeys(t.lower() for t in items))
+        other = pages.setdefault(slug, tag)
+        if tag_key(other) != tag_key(tag):
+            raise FieldError(f"{other!r} and {tag!r} would share the page tags/{slug}/; write them the same way, or as different words", (i,))
+        out.setdefault(tag_key(tag), unicodedata.normalize("NFKC", tag).lower())
+    return tuple(out.values())
 
 
 def uuid_text(value: Any, ctx: Context) -> str:
@@ -272,7 +299,7 @@ EPISODE_TYPES = ("full", "trailer", "bonus")
 
 _REFS = Field("references", references, False, "Studies and sources cited, rendered as a list: authors, title, source (journal or publisher), year, and optional details, doi, url.",
               '\n  - authors: "Roos PE, Barton N, van Deursen RWM"\n    title: "Patellofemoral joint compression forces in backward and forward running"\n    source: "Journal of Biomechanics"\n    year: 2012\n    details: "45(9):1656-1660"\n    doi: "10.1016/j.jbiomech.2012.03.020"', ())
-_TAGS = Field("tags", tags, False, "Topics; each gets a page at /tags/<tag>/.", "[knees, evidence]", ())
+_TAGS = Field("tags", tags, False, "Topics; each gets a page at /tags/<tag>/. Any script works (колено); Knees and knees are one tag; two tags that differ only in punctuation (knee-pain, knee pain) are an error.", "[knees, evidence]", ())
 _DRAFT = Field("draft", boolean, False, "true keeps it out of the site and feeds unless built with --drafts.", "false", False)
 _TITLE = Field("title", text, True, "The title, without an episode number.", '"Your title"')
 _SUMMARY = Field("summary", plain_text, True, "One or two plain sentences (no Markdown): used in lists, feeds and search results.", '"One or two plain sentences."')
@@ -361,6 +388,20 @@ def parse_fields(data: Mapping[str, Any], fields: tuple[Field, ...], ctx: Contex
         except FieldError as exc:
             problems.append(FieldProblem((f.name,) + exc.key, f"{f.name}: {exc}"))
     return values, problems
+
+
+def tag_key(tag: str) -> str:
+    """What makes two spellings one tag: Knees and knees, Straße and STRASSE (Unicode case folding),
+    composed and decomposed accents (NFKC)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", " ".join(tag.split())).casefold())
+
+
+@functools.lru_cache(maxsize=4096)  # tags repeat across thousands of posts
+def tag_slug(tag: str) -> str:
+    """A tag's folder under /tags/: the letters, marks and digits of any script (колено, straße -> strasse),
+    everything else one hyphen. Not for file names, which stay ASCII (slugify)."""
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in tag_key(tag))
+    return "-".join(kept.split())
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+
+from .schema import tag_slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +26,17 @@ class Urls:
         """Site-absolute path for links inside pages: '/retro-stride/episodes/x/'."""
         if "://" in target:  # media hosted elsewhere
             return target
-        return self.base_path + target.lstrip("/")
+        return self.base_path + _encode(target.lstrip("/"))
 
     def absolute(self, target: str = "") -> str:
         """Full URL for anything read out of context: feeds, sitemap, canonical, Open Graph."""
         if "://" in target:
             return target
-        return self.base + target.lstrip("/")
+        return self.base + _encode(target.lstrip("/"))
+
+    def tag(self, name: str) -> str:
+        """Path of a tag's page; the folder is the tag's slug, which may be in any script."""
+        return self.path(f"tags/{tag_slug(name)}/")
 
     def asset(self, target: str) -> str:
         """Path of a static file, fingerprinted when it is CSS or JS."""
@@ -39,3 +45,12 @@ class Urls:
     def absolutize_html(self, html: str) -> str:
         """Make the site-absolute links in rendered HTML absolute, for feed readers."""
         return re.sub(r'(href|src)="/(?!/)', lambda m: f'{m.group(1)}="{self.origin}/', html)
+
+
+def _encode(target: str) -> str:
+    """Percent-encode what a URL cannot hold as is (non-ASCII letters of a tag, spaces of a
+    file name) as UTF-8; ASCII punctuation, '%' included, is left as written."""
+    return _UNSAFE.sub(lambda m: quote(m.group()), target)
+
+
+_UNSAFE = re.compile(r"[^\x21-\x7e]+")

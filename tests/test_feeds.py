@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 import sitegen.feeds as feeds
-from conftest import FIXED_NOW, copy_sample
+from conftest import FIXED_NOW, build_site, copy_sample
 from sitegen.assets import read_static
 from sitegen.models import Site
 from sitegen.pieces import Pieces
@@ -91,3 +91,33 @@ def test_distinct_words_find_exactly_what_the_full_text_finds():
         queries.append(" ".join(t[rng.randint(0, len(t) - 1):][: rng.randint(1, 6)] for t in picks))
     for q in queries:
         assert _js_match(full, q) == _js_match(words, q), q
+
+
+RFC3339 = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)"
+
+
+def test_dates_in_a_zones_old_local_time_are_valid_rfc3339(tmp_path: Path):
+    """Amsterdam's summer time was +01:19:32 until 1937: offsets with seconds are not RFC 3339
+    (sitemap, Atom, <time>) nor RFC 822 (RSS); the wall clock is kept, the offset rounded."""
+    root = copy_sample(tmp_path / "site")
+    toml = root / "site.toml"
+    toml.write_text(toml.read_text().replace('timezone = "Europe/London"', 'timezone = "Europe/Amsterdam"'))
+    for name, old, new in [("episodes/001-first-steps.md", "date: 2026-03-03", "date: 1920-05-01"),
+                           ("articles/safety-first.md", "date: 2026-03-05", "date: 1920-05-02"),
+                           ("articles/safety-first.md", "updated: 2026-03-12", "updated: 1920-05-03")]:
+        path = root / "content" / name
+        assert old in path.read_text()
+        path.write_text(path.read_text().replace(old, new))
+    build_site(root, pdf=False)
+    out = root / "_site"
+    sitemap = (out / "sitemap.xml").read_text()
+    atom = (out / "atom.xml").read_text()
+    html = (out / "articles" / "safety-first" / "index.html").read_text()
+    stamps = (re.findall(r"<lastmod>([^<]*)</lastmod>", sitemap) + re.findall(r"<(?:published|updated)>([^<]*)<", atom)
+              + re.findall(r'<time datetime="(\d{4}-[^"]*)"', html) + re.findall(r'"date(?:Published|Modified)": ?"([^"]*T[^"]*)"', html))
+    assert "1920-05-02T06:00:00+01:20" in stamps and "1920-05-03T06:00:00+01:20" in stamps
+    assert [s for s in stamps if not re.fullmatch(RFC3339, s)] == []
+    rss = etree.fromstring((out / "podcast.xml").read_bytes())
+    dates = [e.text for e in rss.iter("pubDate")]
+    assert "Sat, 01 May 1920 06:00:00 +0120" in dates
+    assert [d for d in dates if not re.fullmatch(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}", d)] == []

@@ -1,9 +1,9 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen.schema import EPISODE, Context, FieldError, chapters, clock, moment, parse_fields, references, tags
+from sitegen.schema import EPISODE, Context, FieldError, chapters, clock, moment, parse_fields, references, tag_slug, tags
 
 CTX = Context(ZoneInfo("Europe/London"), time(6, 0))
 
@@ -15,6 +15,24 @@ def test_moment_bare_date_uses_show_time_and_zone():
 def test_moment_naive_datetime_is_rejected_with_fix():
     with pytest.raises(FieldError, match="no time zone"):
         moment(datetime(2026, 7, 1, 6, 0), CTX)
+
+
+def test_moment_before_1900_is_a_typo():
+    # Europe/London before 1847 is local mean time, -00:01:15: no publication date is that old.
+    with pytest.raises(FieldError, match="1846-05-01 is before 1900"):
+        moment(date(1846, 5, 1), CTX)
+    with pytest.raises(FieldError, match="before 1900"):
+        moment(datetime(1899, 12, 31, 12, 0, tzinfo=timezone.utc), CTX)
+
+
+@pytest.mark.parametrize("zone, day, offset", [
+    ("Europe/Amsterdam", date(1920, 5, 1), "+01:20"),  # +01:19:32, Amsterdam summer time until 1937
+    ("Africa/Monrovia", date(1971, 5, 1), "-00:44"),  # -00:44:30 until 1972
+    ("Europe/London", date(1900, 1, 1), "+00:00"),
+])
+def test_moment_offsets_are_whole_minutes_keeping_the_wall_clock(zone: str, day: date, offset: str):
+    when = moment(day, Context(ZoneInfo(zone), time(6, 0)))
+    assert when.isoformat() == f"{day.isoformat()}T06:00:00{offset}"  # RFC 3339: offsets are hh:mm
 
 
 def test_moment_text_is_rejected():
@@ -48,6 +66,34 @@ def test_references_need_authors_title_source_year():
 
 def test_tags_lowercase_and_unique():
     assert tags(["Knees", "knees", "Balance"], CTX) == ("knees", "balance")
+
+
+def test_tags_in_any_script_are_tags():
+    assert tags(["колено", "Straße", "हिन्दी"], CTX) == ("колено", "straße", "हिन्दी")
+    with pytest.raises(FieldError, match="no letters or digits"):
+        tags(["ok", "!!!"], CTX)
+
+
+def test_tag_slug_keeps_letters_of_any_script_casefolded_and_nfkc():
+    assert tag_slug("колено") == "колено"
+    assert tag_slug("Колено боль") == "колено-боль"
+    assert tag_slug("हिन्दी") == "हिन्दी"  # vowel signs and virama are marks: kept, or the word breaks up
+    assert tag_slug("Straße") == "strasse" and tag_slug("Stra e") == "stra-e"  # two tags, two pages
+    assert tag_slug("caf\u00e9") == tag_slug("cafe\u0301") == "caf\u00e9"  # composed or not: one page, NFC
+    assert tag_slug("ＡＢＣ①") == "abc1"  # NFKC: full-width letters and circled digits
+    assert tag_slug("Knee_Pain / 2") == "knee-pain-2"  # ASCII tags keep their old slugs
+
+
+def test_tag_case_variants_are_one_tag():
+    # Decided: tags differing only in case (Knees/knees, Straße/STRASSE by Unicode case folding)
+    # are the same tag, written as the first spelling, lowercased.
+    assert tags(["Straße", "STRASSE", "Knees", "knees"], CTX) == ("straße", "knees")
+
+
+def test_two_tags_that_would_share_a_page_are_refused():
+    with pytest.raises(FieldError, match=r"'knee pain' and 'knee-pain' would share the page tags/knee-pain/") as exc:
+        tags(["knee pain", "balance", "knee-pain"], CTX)
+    assert exc.value.key == (2,)
 
 
 def test_parse_fields_unknown_key_suggests_the_right_one():

@@ -18,3 +18,18 @@ def test_absolutize_html_only_touches_site_paths():
     assert 'href="https://example.github.io/repo/x/"' in out
     assert 'src="https://example.github.io/repo/a.png"' in out
     assert 'href="//cdn.example/y"' in out and 'href="https://z.example/"' in out
+
+
+def test_non_ascii_and_spaces_are_percent_encoded_as_utf8():
+    u = Urls("https://example.github.io/repo/")
+    assert u.path("tags/колено/") == "/repo/tags/%D0%BA%D0%BE%D0%BB%D0%B5%D0%BD%D0%BE/"
+    assert u.absolute("episodes/x/001 first.vtt") == "https://example.github.io/repo/episodes/x/001%20first.vtt"
+    # ASCII, '%' included, is left as written: nothing already encoded is encoded twice.
+    assert u.path("a/b-c_d.e~f/%20?q=1#t") == "/repo/a/b-c_d.e~f/%20?q=1#t"
+
+
+def test_tag_links_use_the_tag_pages_slug():
+    u = Urls("https://example.github.io/repo/")
+    assert u.tag("Knee Pain") == "/repo/tags/knee-pain/"
+    assert u.tag("Straße") == "/repo/tags/strasse/"
+    assert u.tag("Колено") == u.path("tags/колено/")

@@ -1,0 +1,212 @@
+"""Values that got past validation and then broke the build or its output.
+
+site.toml: the feed extension (sitegen/feedext.py) raises ValueError for values the Podcasting
+2.0 spec does not allow; a value that got past site.toml used to crash `build` and `check` there
+with a traceback. Each case here is refused by feedext too (checked below), so the configuration
+is the first and only place the author hears about it.
+
+Content: tags in any script, two tags that would write one page, a transcript file name with a
+space, publication dates in a zone's old local mean time.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote
+
+import pytest
+from feedgen.feed import FeedGenerator
+
+from conftest import SAMPLE, build_site, make_config, parse_config
+from sitegen import cli
+from sitegen.feedext import register_extensions
+from sitegen.problems import BuildError
+
+LONG = "x" * 129  # the spec's limit is 128 characters
+FUNDING = '{ url = "https://example.com/support", text = "Support the show" }'
+PERSON = '{ name = "Sam Ple", role = "host", href = "https://example.com/sam" }'
+V4 = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+V1 = "a8098c1a-f86e-11da-bd1a-00112444be1e"
+# Podcasting 2.0, docs/tags/guid.md: uuid5 of the feed URL without scheme and trailing slash.
+SPEC_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+SAMPLE_GUID = str(uuid.uuid5(SPEC_NAMESPACE, "example.github.io/sample-show/podcast.xml"))
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def _channel() -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.load_extension("podcast")
+    register_extensions(fg)
+    return fg
+
+
+def _transcript(language: str) -> None:
+    fg = _channel()
+    fe = fg.add_entry()
+    fe.podcast20.podcast_transcript("https://example.com/t.vtt", "text/vtt", language=language)
+
+
+# name: (old line part, new line part, the line that must be named, message regex, what feedext says about it)
+CASES: dict[str, tuple[str, str, str, str, Callable[[], object]]] = {
+    "guid_v4": ('guid = "f0b8a7a5-7a79-5e2b-8f6e-8d7d5e5b6f11"', f'guid = "{V4}"', "guid =",
+                rf"\[podcast\] guid: '{V4}' is a version-4 UUID; .*version-5 UUID of the feed URL.*{SPEC_NAMESPACE}.*"
+                rf'guid = "{SAMPLE_GUID}"', lambda: _channel().podcast20.podcast_guid(V4)),
+    "guid_v1": ('guid = "f0b8a7a5-7a79-5e2b-8f6e-8d7d5e5b6f11"', f'guid = "{V1}"', "guid =",
+                r"\[podcast\] guid: .* is a version-1 UUID", lambda: _channel().podcast20.podcast_guid(V1)),
+    "funding_text": ('text = "Support the show"', f'text = "{LONG}"', "funding =",
+                     r"\[podcast\] funding: item 1: text: 129 characters; .* at most 128",
+                     lambda: _channel().podcast20.podcast_funding("https://example.com/support", LONG)),
+    "funding_url_space": ('url = "https://example.com/support"', 'url = "https://example.com/sup port"', "funding =",
+                          r"\[podcast\] funding: item 1: url: .* contains a space",
+                          lambda: _channel().podcast20.podcast_funding("https://example.com/sup port", "Support")),
+    "person_name": ('name = "Sam Ple"', f'name = "{LONG}"', "persons =",
+                    r"\[podcast\] persons: item 1: name: 129 characters",
+                    lambda: _channel().podcast20.podcast_person(LONG)),
+    "person_role": ('role = "host"', f'role = "{LONG}"', "persons =",
+                    r"\[podcast\] persons: item 1: role: 129 characters",
+                    lambda: _channel().podcast20.podcast_person("Sam", role=LONG)),
+    "person_href_space": ('href = "https://example.com/sam"', 'href = "https://example.com/s am"', "persons =",
+                          r"\[podcast\] persons: item 1: href: .* contains a space",
+                          lambda: _channel().podcast20.podcast_person("Sam", href="https://example.com/s am")),
+    "person_img_space": ('href = "https://example.com/sam"', 'img = "https://example.com/s am.jpg"', "persons =",
+                         r"\[podcast\] persons: item 1: img: .* contains a space",
+                         lambda: _channel().podcast20.podcast_person("Sam", img="https://example.com/s am.jpg")),
+    # The feed's podcast:transcript language is [site] language.
+    "language": ('language = "en"', 'language = "English"', "language =",
+                 r"\[site\] language: 'English' is not a language code", lambda: _transcript("English")),
+    # Transcript and chapters URLs are built on [site] url.
+    "site_url_space": ('url = "https://example.github.io/sample-show/"', 'url = "https://example.github.io/sample show/"',
+                       "url = \"https://example.github.io/sample show/\"", r"\[site\] url: .* contains a space",
+                       lambda: _channel().add_entry().podcast20.podcast_chapters("https://example.github.io/sample show/c.json")),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_config_refuses_what_the_feed_refuses_naming_the_line(case: str) -> None:
+    old, new, needle, message, feedext_call = CASES[case]
+    with pytest.raises(ValueError):  # the rule is the feed's: feedext refuses the same value
+        feedext_call()
+    text = (SAMPLE / "site.toml").read_text().replace(old, new)
+    with pytest.raises(BuildError) as exc:
+        make_config(edits={old: new})
+    (problem,) = exc.value.problems
+    assert problem.path == "site.toml" and problem.line == line_of(text, needle), str(problem)
+    assert re.search(message, problem.message), problem.message
+
+
+def test_the_guid_suggested_is_the_spec_one() -> None:
+    # The spec's own example (docs/tags/guid.md): podnews.net/rss -> 9b024349-ccf0-5f69-a609-6b82873eab3c.
+    assert str(uuid.uuid5(SPEC_NAMESPACE, "podnews.net/rss")) == "9b024349-ccf0-5f69-a609-6b82873eab3c"
+    with pytest.raises(BuildError) as exc:
+        make_config(edits={'guid = "f0b8a7a5-7a79-5e2b-8f6e-8d7d5e5b6f11"': f'guid = "{V4}"'})
+    suggested = re.search(r'guid = "([0-9a-f-]{36})"', exc.value.problems[0].message)
+    assert suggested and suggested.group(1) == SAMPLE_GUID
+    # ... and the configuration takes it.
+    assert make_config(edits={'guid = "f0b8a7a5-7a79-5e2b-8f6e-8d7d5e5b6f11"': f'guid = "{SAMPLE_GUID}"'}).podcast.guid == SAMPLE_GUID
+
+
+def test_array_of_tables_names_the_line_of_the_bad_item() -> None:
+    text = (SAMPLE / "site.toml").read_text().replace(f"funding = [{FUNDING}]\n", "")
+    text += ('\n[[podcast.funding]]\nurl = "https://example.com/a"\ntext = "Fine"\n'
+             f'\n[[podcast.funding]]\nurl = "https://example.com/b"\ntext = "{LONG}"\n')
+    with pytest.raises(BuildError) as exc:
+        parse_config(text, "site.toml", SAMPLE)
+    (problem,) = exc.value.problems
+    assert problem.line == line_of(text, f'text = "{LONG}"'), str(problem)
+    assert "item 2: text: 129 characters" in problem.message
+
+
+def test_the_longest_values_the_config_takes_build(sample: Path) -> None:
+    """The other way round: what site.toml accepts, the feed accepts (128 characters is allowed)."""
+    toml = sample / "site.toml"
+    text = toml.read_text()
+    text = text.replace('text = "Support the show"', f'text = "{"x" * 128}"')
+    text = text.replace('name = "Sam Ple", role = "host"', f'name = "{"n" * 128}", role = "{"r" * 128}"')
+    text = text.replace('language = "en"', 'language = "en-GB"')
+    toml.write_text(text)
+    build_site(sample, pdf=False)
+    feed = (sample / "_site" / "podcast.xml").read_text()
+    assert f">{'x' * 128}</podcast:funding>" in feed and 'language="en-GB"' in feed
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("case", ["guid_v4", "funding_text", "language"])
+def test_build_and_check_exit_1_with_the_line_not_a_traceback(sample: Path, case: str, command: str,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    old, new, needle, message, _ = CASES[case]
+    toml = sample / "site.toml"
+    text = toml.read_text().replace(old, new)
+    toml.write_text(text)
+    assert cli.main([command, "--root", str(sample), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert re.search(rf"^site\.toml:{line_of(text, needle)}: {message}", err, re.M), err
+    assert not (sample / "_site").exists()
+
+
+def test_a_bad_base_url_is_a_problem_not_a_traceback(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check", "--root", str(sample), "--base-url", "nonsense", "-q"]) == 1
+    assert "--base-url: expected an absolute URL" in capsys.readouterr().err
+
+
+# ---- content ------------------------------------------------------------------------------
+
+EP1 = "content/episodes/001-first-steps.md"
+ARTICLE = "content/articles/safety-first.md"
+
+
+def edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / name
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_tags_in_any_script_get_pages_and_valid_links(sample: Path) -> None:
+    edit(sample, EP1, "tags: [balance, Beginners]", 'tags: [balance, Beginners, Колено, Straße, "Stra e"]')
+    edit(sample, ARTICLE, "tags: [safety, beginners]", "tags: [safety, beginners, STRASSE]")
+    build_site(sample, pdf=False)
+    out = sample / "_site"
+    # Straße and Stra e used to share tags/stra-e/; STRASSE is Straße in another case: one tag.
+    assert "<h1>Topic: колено</h1>" in (out / "tags" / "колено" / "index.html").read_text()
+    strasse = (out / "tags" / "strasse" / "index.html").read_text()
+    assert "Safety first" in strasse and "First steps" in strasse
+    assert "Safety first" not in (out / "tags" / "stra-e" / "index.html").read_text()
+    page = (out / "episodes" / "first-steps" / "index.html").read_text()
+    links = re.findall(r'href="/sample-show/(tags/[^"]+)"', page)
+    assert "tags/%D0%BA%D0%BE%D0%BB%D0%B5%D0%BD%D0%BE/" in links and "tags/strasse/" in links and "tags/stra-e/" in links
+    for link in links:  # ASCII only, and each one leads to a page
+        assert link.isascii() and (out / unquote(link) / "index.html").is_file(), link
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "<loc>https://example.github.io/sample-show/tags/%D0%BA%D0%BE%D0%BB%D0%B5%D0%BD%D0%BE/</loc>" in sitemap
+    assert sitemap.isascii()
+
+
+def test_two_tags_that_would_share_a_page_name_both_files(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(sample, EP1, "tags: [balance, Beginners]", "tags: [balance, Beginners, knee pain]")
+    edit(sample, ARTICLE, "tags: [safety, beginners]", "tags: [safety, beginners, Knee-Pain]")
+    for command in ("check", "build"):
+        assert cli.main([command, "--root", str(sample), "-q"]) == 1
+        err = capsys.readouterr().err
+        assert re.search(rf"^{EP1}:10: tags: 'knee pain' and 'knee-pain' \({ARTICLE}:5\) would share the page "
+                         r"tags/knee-pain/", err, re.M), err
+    assert not (sample / "_site").exists()
+
+
+def test_a_transcript_file_name_with_a_space_gets_an_encoded_url(sample: Path) -> None:
+    (sample / "content/episodes/001-first-steps.vtt").rename(sample / "content/episodes/001 first.vtt")
+    edit(sample, EP1, "transcript: 001-first-steps.vtt", 'transcript: "001 first.vtt"')
+    build_site(sample, pdf=False)
+    feed = (sample / "_site" / "podcast.xml").read_text()
+    assert 'url="https://example.github.io/sample-show/episodes/first-steps/001%20first.vtt"' in feed
+    assert (sample / "_site" / "episodes" / "first-steps" / "001 first.vtt").is_file()
+
+
+def test_a_date_before_1900_is_a_problem_with_its_line(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(sample, EP1, "date: 2026-03-03", "date: 1846-03-03")
+    assert cli.main(["check", "--root", str(sample), "-q"]) == 1
+    assert f"{EP1}:5: date: 1846-03-03 is before 1900" in capsys.readouterr().err
