@@ -199,6 +199,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     from .schema import slugify
     from .seo import structured_data
 
+    progress("planning the output")
     copies, fingerprints = read_static(root / "static")
     urls = Urls(site.config.url, fingerprints)
     pages = plan_pages(site)
@@ -267,6 +268,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     heavy: list[int] = []
     papers = {name: paper for name, paper in pdfs.items() if not unchanged(name, digest(page_digests[guide], paper))}
     if papers:  # the PDFs are made from the guide page's HTML: render it first
+        progress("rendering the drill guide for its PDFs")
         html = render_pages(site, [p for p in pages if p.output == guide], urls, templates, template_globals)[guide]
         if guide not in keep:
             counts.append(put({guide: html}))
