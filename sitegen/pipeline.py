@@ -389,7 +389,7 @@ def _intact(out_dir: Path, outputs: dict[str, tuple[str, int, int]]) -> bool:
 _engine_sig: str | None = None
 
 
-_LIBRARIES = ("Markdown", "Jinja2", "feedgen", "lxml", "PyYAML", "mutagen", "Pillow", "segno", "weasyprint", "webvtt-py")
+_LIBRARIES = ("Markdown", "nh3", "Jinja2", "feedgen", "lxml", "PyYAML", "mutagen", "Pillow", "segno", "weasyprint", "webvtt-py")
 
 
 def _engine_signature() -> str:
