@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .art import check_art
+from .assets import link_problem
 from .cache import DocCache, StatSig, digest, stat_sig, trusted_stat
 from .codec import Codec
 from .config import SiteConfig
@@ -53,14 +54,21 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     content = root / "content"
     files: list[SourceFile] = []
     problems: list[Problem] = []
+    if (linked := link_problem(content, root)) is not None:  # all it holds would be published
+        return files, [Problem("content", 0, linked)]
     for section in SECTIONS:
         folder = content / section
+        if (linked := link_problem(folder, root)) is not None:
+            problems.append(Problem(f"content/{section}", 0, linked))
+            continue
         try:
-            names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".md") and e.is_file())
+            names = sorted((e.name, e.is_symlink()) for e in os.scandir(folder) if e.name.endswith(".md") and e.is_file())
         except (FileNotFoundError, NotADirectoryError):
             continue
-        for name in names:
-            if not name.startswith(("_", ".")):
+        for name, is_link in names:
+            if is_link and (linked := link_problem(folder / name, root)) is not None:
+                problems.append(Problem(f"content/{section}/{name}", 0, linked))
+            elif not name.startswith(("_", ".")):
                 files.append(SourceFile(folder / name, f"content/{section}/{name}", section, slug_from_name(name, section)))
     for stray in sorted(content.glob("*.md")) if content.is_dir() else ():
         problems.append(Problem(rel(stray, root), 0, f"not in a section; move it into content/{'|'.join(SECTIONS)}/"))
@@ -132,31 +140,42 @@ def _parse_file(f: SourceFile, content: str, config: SiteConfig) -> Loaded:
     doc = parse_source(f.path.read_text(encoding="utf-8"), f.path, f.rel, f.section)
     if not isinstance(doc, SourceDoc):
         return Loaded(f.rel, content, (), None, tuple(doc))
-    facts, deps = read_media_facts(doc)
+    facts, deps = read_media_facts(doc, config.root)
     item, problems = parse_doc(doc, config, facts)
     return Loaded(f.rel, content, deps, item, tuple(problems))
 
 
-def read_media_facts(doc: SourceDoc) -> tuple[MediaFacts, tuple[StatSig, ...]]:
-    """Measure the local audio and transcript an episode names (its front matter is not parsed yet)."""
+def read_media_facts(doc: SourceDoc, root: Path) -> tuple[MediaFacts, tuple[StatSig, ...]]:
+    """Measure the local audio and transcript an episode names (its front matter is not parsed yet).
+    Each is published beside the episode, so one reached by a link out of the project is refused."""
     if doc.section != "episodes":
         return MediaFacts(), ()
     audio: list[Path] = []
     transcripts: dict[Path, Any] = {}
+    linked: dict[Path, str] = {}
+
+    def beside(ref: str) -> Path:
+        path = doc.path.parent / ref
+        if (why := link_problem(path, root)) is not None:
+            linked[path] = f"is {why}"
+        return path
+
     ref = doc.data.get("audio")
     if isinstance(ref, str) and "://" not in ref and ".." not in ref:
-        audio.append(doc.path.parent / ref)
+        audio.append(beside(ref))
     ref = doc.data.get("transcript")
     if isinstance(ref, str) and ".." not in ref:
-        path = doc.path.parent / ref
+        path = beside(ref)
         try:
-            transcripts[path] = read_transcript(path)
+            transcripts[path] = MediaError(f"{ref} {linked[path]}") if path in linked else read_transcript(path)
         except MediaError as exc:
             transcripts[path] = exc
     art = {}
     ref = doc.data.get("image")
     if isinstance(ref, str) and ".." not in ref:
-        path = doc.path.parent / ref
-        art[path] = (tuple(check_art(path)), stat_sig(path)[1])
+        path = beside(ref)
+        art[path] = ((linked[path],) if path in linked else tuple(check_art(path)), stat_sig(path)[1])
     deps = tuple(stat_sig(p) for p in audio + list(transcripts) + list(art))
-    return MediaFacts(audio=read_audio_infos(audio), art=art, transcripts=transcripts), deps
+    infos = read_audio_infos([p for p in audio if p not in linked])
+    infos.update((p, MediaError(f"{p.name} {linked[p]}")) for p in audio if p in linked)
+    return MediaFacts(audio=infos, art=art, transcripts=transcripts), deps

@@ -2,27 +2,104 @@
 
 Site-absolute links ("/drills/first-steps/") get the site's base path, so content works
 when the site lives under a subpath; images without alt text and stray h1s are reported.
+The HTML is then sanitized once, here, so pages and both feeds carry the same safe markup,
+and whatever the sanitizer took out is reported to the author.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from xml.etree.ElementTree import Element
 
 import markdown
+import nh3
 from markdown.treeprocessors import Treeprocessor
 
-_SCRIPT = re.compile(r"<\s*script", re.IGNORECASE)
 # "smarty" (curly quotes) alone doubled the time per post, so authors type their own typography.
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists", "toc"]
 _CONFIG = {"toc": {"permalink": False}}
 
 
+# One allow-list for pages and feeds: everything the Markdown above produces, plus the inline
+# HTML that prose uses. No scripts, event handlers, styles, forms, frames or embedded SVG.
+_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td", "details", "summary",
+    "figure", "figcaption", "div", "span", "a", "img", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark",
+    "small", "sup", "sub", "abbr", "cite", "q", "dfn", "kbd", "samp", "var", "time", "wbr",
+}
+_URL_ATTRIBUTES = {"href", "src", "cite"}
+_ATTRIBUTES = {
+    "*": {"id", "title", "lang"},  # ids come from the toc extension's headings and authors' anchors
+    "code": {"class"},  # fenced_code's "language-python"; only styling, and checking it by callback costs 10%
+    "a": {"href", "hreflang"}, "img": {"src", "alt", "width", "height"},
+    "ol": {"start", "reversed"}, "li": {"value"}, "th": {"colspan", "rowspan", "scope", "align"},
+    "td": {"colspan", "rowspan", "align"}, "col": {"span"}, "colgroup": {"span"}, "details": {"open"},
+    "blockquote": {"cite"}, "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"}, "time": {"datetime"},
+}
+# Exactly what the tables extension writes for :--, :-: and --:, so no other CSS gets in.
+_ALIGN = {"style": {f"text-align: {side};" for side in ("left", "center", "right")}}
+
+_CLEANER = nh3.Cleaner(
+    tags=_TAGS, attributes=_ATTRIBUTES, tag_attribute_values={"th": _ALIGN, "td": _ALIGN},
+    url_schemes={"http", "https", "mailto"},  # relative URLs pass too
+    link_rel=None,  # no target= is allowed, so no opener to cut; the referrer policy is the page's, not each link's
+    strip_comments=True,
+)
+# A tag as written, with quoted values that may hold '>': comparing these lists is the fast "nothing removed".
+_TAG = re.compile(r"""<[a-zA-Z](?:[^>"']|"[^"]*"|'[^']*')*>""")
+# Fenced code blocks and inline code spans in the Markdown text.
+_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[ \t]*$|(`+)[^\n]*?\2", re.MULTILINE | re.DOTALL)
+
+
+class _Markup(HTMLParser):
+    """Counts elements and attribute values, to tell what the sanitizer removed (not its re-spelling)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: Counter[tuple[str, str, str]] = Counter()
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found[(tag, "", "")] += 1
+        for name, value in attrs:
+            self.found[(tag, name, value or "")] += 1
+
+
+def _removal_issues(text: str, html: str, clean: str) -> list[tuple[int, str]]:
+    """What the sanitizer took out of html, each with its line in the Markdown text."""
+    if clean == html or _TAG.findall(clean) == _TAG.findall(html):
+        return []
+    # Search the text outside code, where "<script>" is only shown: blank code out, keeping the line breaks.
+    prose = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text).lower()
+    issues: dict[str, int] = {}
+    for tag, attr, value in _Markup(html).found - _Markup(clean).found:
+        if not attr:
+            needle = f"<{tag}"
+            message = (f"<{tag}> is not allowed in content and was removed from the page and feeds; "
+                       f"delete it, or put it in `backticks` to show it as code")
+        elif tag not in _TAGS:
+            continue  # the whole element went, and is reported as such
+        elif attr in _URL_ATTRIBUTES and attr in _ATTRIBUTES.get(tag, ()):
+            needle = value
+            message = (f"<{tag} {attr}={value!r}> was removed from the page and feeds; only http:, https:, mailto: "
+                       f"and relative links are allowed, so fix or remove it")
+        else:
+            needle = attr
+            message = f"<{tag} {attr}> is not allowed in content and was removed from the page and feeds; delete the {attr} attribute"
+        at = prose.find(needle.lower()) if needle else -1
+        issues.setdefault(message, text.count("\n", 0, at) + 1 if at >= 0 else 1)
+    return sorted((line, message) for message, line in issues.items())
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedMarkdown:
-    html: str
+    html: str  # sanitized
     links: tuple[str, ...]  # site-absolute links as written, for link checking
-    issues: tuple[str, ...]  # messages about the text (missing alt, h1)
+    issues: tuple[tuple[int, str], ...]  # (line in the text, 1-based; message): missing alt, h1, removed HTML
 
 
 class _SiteLinks(Treeprocessor):
@@ -53,11 +130,9 @@ class _Renderer:
         self.md.reset()
         self.links.base_path = base_path
         html = self.md.convert(text)
-        issues = list(self.links.issues)
-        if _SCRIPT.search(text):
-            # Feeds carry the notes as HTML; apps strip or refuse scripts, and pages must not run them.
-            issues.append("raw <script> in the text; remove it (pages and feeds carry no scripts from content)")
-        return RenderedMarkdown(html, tuple(self.links.links), tuple(issues))
+        clean = _CLEANER.clean(html)
+        issues = [(1, issue) for issue in self.links.issues] + _removal_issues(text, html, clean)
+        return RenderedMarkdown(clean, tuple(self.links.links), tuple(issues))
 
 
 _renderer: _Renderer | None = None

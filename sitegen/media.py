@@ -5,6 +5,7 @@ modification time, so a big show does not re-read every MP3 on each build.
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -73,9 +74,12 @@ def read_transcript(path: Path) -> TranscriptInfo:
         captions = webvtt.from_srt(str(path)) if path.suffix == ".srt" else webvtt.read(str(path))
     except Exception as exc:  # webvtt-py raises several types for malformed files
         raise MediaError(f"{path.name} is not a valid {'SubRip' if path.suffix == '.srt' else 'WebVTT'} file: {exc}") from None
+    # webvtt-py strips the cue tags (<v Speaker>, <b>) but leaves WebVTT's character references
+    # (&amp; &lt; &nbsp;): decode them once here, so cues are plain text that templates escape once.
+    decode = html.unescape if path.suffix != ".srt" else str
     cues = tuple(
         Cue(timedelta(milliseconds=c.start_time.in_milliseconds()), timedelta(milliseconds=c.end_time.in_milliseconds()),
-            " ".join(c.text.split()))
+            decode(" ".join(c.text.split())))
         for c in captions
     )
     if not cues:

@@ -43,7 +43,7 @@ def _fields(doc: SourceDoc, schema: tuple[Field, ...], config: SiteConfig) -> tu
 
 def _body(doc: SourceDoc, config: SiteConfig, problems: list[Problem]) -> str:
     rendered = render_markdown(doc.body, config.base_path)
-    problems.extend(Problem(doc.rel, doc.body_line, issue) for issue in rendered.issues)
+    problems.extend(Problem(doc.rel, doc.body_line + line - 1, issue) for line, issue in rendered.issues)
     return rendered.html
 
 

@@ -16,7 +16,7 @@ from typing import Callable
 from . import ENGINE_VERSION
 from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
-from .assets import read_static
+from .assets import read_link_problems, read_static
 from .cache import CacheError, DocCache, Index, digest, forget_index, read_doc_cache, read_index, racy, stat_sig, write_cache
 from .config import SiteConfig, config_line, read_config
 from .digests import Digests, tree_digest
@@ -154,7 +154,7 @@ def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int
     key = digest(ENGINE_VERSION, _engine_signature(), config)
     if docs.config != key:
         docs.config, docs.docs = key, {}
-    problems = list(stray)
+    problems = list(stray) + read_link_problems(root)  # static/ and templates/: content/ is in stray
     for f in files:
         if f.slug is None:
             pattern = "NNN-slug.md, e.g. 004-hill-repeats.md" if f.section == "episodes" else "slug.md in lowercase letters, digits and hyphens"
@@ -400,7 +400,7 @@ def _intact(out_dir: Path, outputs: dict[str, tuple[str, int, int]]) -> bool:
 _engine_sig: str | None = None
 
 
-_LIBRARIES = ("Markdown", "Jinja2", "feedgen", "lxml", "PyYAML", "mutagen", "Pillow", "segno", "weasyprint", "webvtt-py")
+_LIBRARIES = ("Markdown", "nh3", "Jinja2", "feedgen", "lxml", "PyYAML", "mutagen", "Pillow", "segno", "weasyprint", "webvtt-py")
 
 
 def _engine_signature() -> str:

@@ -39,3 +39,10 @@ def test_read_transcript_malformed(tmp_path: Path):
     bad.write_text("not a vtt")
     with pytest.raises(MediaError, match="WebVTT"):
         read_transcript(bad)
+
+
+def test_read_transcript_decodes_vtt_character_references_once(tmp_path: Path):
+    vtt = tmp_path / "x.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v Roger Bingham>Salt &amp; pepper, 3 &lt; 4, &amp;amp; <b>bold</b>\n")
+    (cue,) = read_transcript(vtt).cues
+    assert cue.text == "Salt & pepper, 3 < 4, &amp; bold"  # tags dropped, each reference decoded once
