@@ -15,6 +15,7 @@ from .feedext import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
 from .frontmatter import Key
 from .problems import BuildError, Problem
 from .schema import Context, Field, FieldError, boolean, one_of, parse_fields, text, uuid_text
+from .sources import read_author_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +261,7 @@ TABLES = {"site": SITE_FIELDS, "podcast": PODCAST_FIELDS, "guide": GUIDE_FIELDS,
 def read_config(path: Path) -> SiteConfig:
     """Read site.toml; raise BuildError naming the line of every problem."""
     try:
-        raw_text = path.read_text(encoding="utf-8")
+        raw_text = read_author_text(path, path.name)
     except OSError as exc:
         raise BuildError([Problem(path.name, 0, f"cannot read the configuration: {exc.strerror}")]) from None
     return parse_config(raw_text, path.name, path.parent)

@@ -21,7 +21,7 @@ from .media import MediaError, read_audio_infos, read_transcript
 from .models import Article, Chapter, Cue, Drill, Episode, Media, Page, Reference, Transcript, compact
 from .parse import MediaFacts, Parsed, parse_doc
 from .problems import Problem, rel
-from .sources import SECTIONS, SourceDoc, parse_source, slug_from_name
+from .sources import SECTIONS, SourceDoc, read_source, slug_from_name
 
 PARALLEL_FROM = 64  # below this, starting processes costs more than it saves
 
@@ -137,7 +137,7 @@ def parse_file(f: SourceFile, content: str, config: SiteConfig) -> Loaded:
 
 
 def _parse_file(f: SourceFile, content: str, config: SiteConfig) -> Loaded:
-    doc = parse_source(f.path.read_text(encoding="utf-8"), f.path, f.rel, f.section)
+    doc = read_source(f.path, f.rel, f.section)
     if not isinstance(doc, SourceDoc):
         return Loaded(f.rel, content, (), None, tuple(doc))
     facts, deps = read_media_facts(doc, config.root)

@@ -41,11 +41,13 @@ from pathlib import Path
 
 import lameenc
 import markdown
-import yaml
 from mutagen.id3 import APIC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TPE2, TRCK
 from PIL import Image
 
+from .frontmatter import parse_yaml
 from .models import Chapter, format_clock
+from .problems import BuildError
+from .sources import read_author_text
 
 SHOW = "Retro Stride"
 VOICE = "cmu_us_slt_arctic_hts"  # a Festival voice; its voice_NAME function selects it
@@ -583,20 +585,21 @@ def _local_file(md_path: Path, meta: dict, key: str, suffix: str, example: str) 
 
 def _read_episode(md_path: Path) -> tuple[str, dict, str]:
     try:
-        with open(md_path, encoding="utf-8", newline="") as fh:
-            text = fh.read()
+        text = read_author_text(md_path, str(md_path), keep_newlines=True)
     except FileNotFoundError:
         raise NarrationError(f"{md_path}: no such file") from None
+    except BuildError as exc:
+        raise NarrationError(str(exc.problems[0])) from None
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != "---":
         raise NarrationError(f"{md_path}: no front matter; the file must start with a `---` line")
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
         raise NarrationError(f"{md_path}: the front matter has no closing `---` line")
-    try:
-        meta = yaml.safe_load("".join(lines[1:end])) or {}
-    except yaml.YAMLError as exc:
-        raise NarrationError(f"{md_path}: invalid YAML front matter: {exc}") from None
+    loaded = parse_yaml("".join(lines[1:end]), first_line=2)  # the build's rules: no aliases, real dates
+    if loaded.errors:
+        raise NarrationError(f"{md_path}:{loaded.errors[0][0]}: {loaded.errors[0][1]}")
+    meta = loaded.data or {}
     if not isinstance(meta, dict):
         raise NarrationError(f"{md_path}: the front matter must be a mapping of keys")
     return text, meta, "".join(lines[end + 1 :])

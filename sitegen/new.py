@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Callable
 
 from .frontmatter import parse_yaml, split_front_matter
+from .problems import BuildError
+from .sources import read_author_text
 from .schema import ARTICLE, DRILL, EPISODE, Field, slugify
 
 KINDS: dict[str, tuple[str, tuple[Field, ...]]] = {
@@ -180,7 +182,10 @@ def next_number(folder: Path, key: str, *, name_prefix: bool = False) -> int:
             m = re.match(r"(\d+)-", path.name)
             if m:
                 highest = max(highest, int(m.group(1)))
-        split = split_front_matter(path.read_text(encoding="utf-8"))
+        try:
+            split = split_front_matter(read_author_text(path, path.as_posix()))
+        except BuildError as exc:  # the number cannot be known while a file is unreadable
+            raise NewError(f"{exc.problems[0]}; fix it first, then run `new` again") from None
         if split is None:
             continue
         data = parse_yaml(split[0]).data

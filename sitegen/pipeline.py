@@ -20,13 +20,13 @@ from .assets import read_link_problems, read_static
 from .cache import CacheError, DocCache, Index, digest, forget_index, read_doc_cache, read_index, racy, stat_sig, write_cache
 from .config import SiteConfig, config_line, read_config
 from .digests import Digests, tree_digest
-from .frontmatter import LoadedYaml, parse_yaml
+from .frontmatter import LoadedYaml
 from .load import DOC_CODEC, Loaded, list_sources, load_items
 from .models import Site
 from .pieces import Pieces
 from .plan import check_unique_outputs, plan_pages
 from .problems import Problem
-from .sources import parse_source
+from .sources import read_source, read_yaml
 from .urls import Urls
 from .write import Staging, WriteStats
 
@@ -172,7 +172,7 @@ def read_program(root: Path) -> LoadedYaml | None:
     path = root / PROGRAM_PATH
     if not path.is_file():
         return None
-    return parse_yaml(path.read_text(encoding="utf-8"), first_line=1)
+    return read_yaml(path, PROGRAM_PATH)
 
 
 def _line_finder(root: Path, files: list) -> Callable[[str, tuple], int]:
@@ -182,7 +182,7 @@ def _line_finder(root: Path, files: list) -> Callable[[str, tuple], int]:
         f = by_rel.get(rel)
         if f is None:
             return 0
-        doc = parse_source(f.path.read_text(encoding="utf-8"), f.path, f.rel, f.section)
+        doc = read_source(f.path, f.rel, f.section)
         return doc.line(key) if not isinstance(doc, list) else 0
 
     return line_of

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from conftest import FIXED_NOW, build_site
-from sitegen import cli
+from conftest import FIXED_NOW, ROOT, build_site
+from sitegen import cli, narrate, new
 
 EP1 = "content/episodes/001-first-steps.md"
 
@@ -70,6 +72,16 @@ CASES = {
     "program_without_date": ("content/drills/_program.yaml", "updated: 2026-03-01\n", "", r"_program.yaml:1: updated: missing; add the date you last revised"),
     "program_bad_date": ("content/drills/_program.yaml", "updated: 2026-03-01", "updated: March", r"_program.yaml:3: updated: expected a date like 2026-03-01"),
     "image_without_alt": ("content/articles/safety-first.md", "See [episode one]", "![](/img/cover.jpg) See [episode one]", r"safety-first.md:\d+: image '/img/cover.jpg' has no alt text"),
+    "impossible_date": (EP1, "date: 2026-03-03", "date: 2026-02-30", rf"{EP1}:5: date: 2026-02-30 is not a real date .*; write YYYY-MM-DD"),
+    "impossible_month": (EP1, "date: 2026-03-03", "date: 2026-13-01", rf"{EP1}:5: date: 2026-13-01 is not a real date"),
+    "program_impossible_date": ("content/drills/_program.yaml", "updated: 2026-03-01", "updated: 2026-02-30", r"_program.yaml:3: updated: 2026-02-30 is not a real date"),
+    "yaml_alias": (EP1, "tags: [balance, Beginners]", "tags: &t [balance, Beginners]\nkeywords: *t", rf"{EP1}:10: anchors and aliases \(&name, \*name\) are not allowed"),
+    "program_alias": ("content/drills/_program.yaml", 'focus: "Walk more"', "focus: *w", r"_program.yaml:10: anchors and aliases"),
+    "deep_nesting": (EP1, "tags: [balance, Beginners]", "tags: " + "[" * 5000 + "]" * 5000, rf"{EP1}:10: lists and mappings nest more than 20 levels"),
+    "huge_front_matter": (EP1, "tags: [balance, Beginners]", "tags: [" + "a, " * 30000 + "b]", rf"{EP1}:2: .*at most 64 KB"),
+    "tab_indentation": (EP1, '  - start: "0:00"', '\t- start: "0:00"', rf"{EP1}:12: a tab in the indentation; .*indent with spaces"),
+    "comment_cuts_value": (EP1, 'summary: "Why a runner would walk backward at all, & how to start."', "summary: Why hill #2 is better",
+                           rf"{EP1}:7: summary: '#' after a space starts a YAML comment, so the value was cut to 'Why hill'; quote the whole value"),
     "unknown_category": ("site.toml", '["Sports", "Running"]', '["Sports", "Jogging"]', r"site.toml:\d+: \[podcast\] categories: category 1"),
     "bad_owner_email": ("site.toml", 'owner_email = "owner@example.com"', 'owner_email = "owner.example.com"', r"site.toml:\d+: \[podcast\] owner_email: 'owner.example.com' is not an email"),
 }
@@ -156,3 +168,57 @@ def test_check_writes_nothing(sample: Path, capsys):
 
 def test_fixed_clock_is_used(prebuilt: Path):
     assert FIXED_NOW.year == 2026
+
+
+BYTE_CASES = {
+    "not_utf8": (EP1, b"Welcome to the sample", b"Welcome to the caf\xe9 sample",
+                 rf"{EP1}:27: byte 0xE9 \(column 19, after 'Welcome to the caf'\) is not UTF-8; .*save the file as UTF-8"),
+    "nul_in_body": (EP1, b"Welcome to", b"Welcome\x00 to", rf"{EP1}:27: an invisible control character U\+0000 at column 8"),
+    "control_in_title": (EP1, b"First steps", b"First\x01 steps", rf"{EP1}:2: an invisible control character U\+0001 at column 14"),
+    "escape_in_title": (EP1, b"First steps", b"First\\0 steps", rf"{EP1}:2: title: an escape makes the control character U\+0000"),
+    "program_not_utf8": ("content/drills/_program.yaml", b'focus: "Walk more"', b'focus: "W\xe4lk more"', r"_program.yaml:10: byte 0xE4 .*save the file as UTF-8"),
+    "site_toml_not_utf8": ("site.toml", b'title = "Sample', b'title = "S\xe4mple', r"site.toml:3: byte 0xE4 .*save the file as UTF-8"),
+    "file_too_large": (EP1, b"Welcome to", b"Welcome to" + b" word" * 220_000, rf"{EP1}: the file is over 1 MB"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BYTE_CASES))
+def test_bad_bytes_fail_cleanly(case: str, prebuilt: Path, capsys: pytest.CaptureFixture[str]):
+    name, old, new_bytes, expected = BYTE_CASES[case]
+    path = prebuilt / name
+    data = path.read_bytes()
+    assert old in data, old
+    path.write_bytes(data.replace(old, new_bytes, 1))
+    err = fail_build(prebuilt, capsys)
+    assert re.search(expected, err), err
+
+
+def test_byte_order_mark_and_crlf_are_accepted(sample: Path, capsys: pytest.CaptureFixture[str]):
+    for path in [*sample.glob("content/*/*.md"), sample / "content/drills/_program.yaml", sample / "site.toml"]:
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert cli.main(["check", "--root", str(sample)]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("old,new_text,expected", [
+    ("date: 2026-03-03", "date: 2026-02-30", rf"{EP1}:5: date: 2026-02-30 is not a real date"),
+    ("tags: [balance, Beginners]", "tags: &t [balance, Beginners]\nkeywords: *t", rf"{EP1}:10: anchors and aliases"),
+])
+def test_build_py_check_reports_bad_front_matter(old: str, new_text: str, expected: str, sample: Path):
+    edit(sample, EP1, old, new_text)
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--root", str(sample)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert re.search(expected, proc.stderr) and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_narrate_reports_an_impossible_date(sample: Path, capsys: pytest.CaptureFixture[str]):
+    edit(sample, EP1, "date: 2026-03-03", "date: 2026-02-30")
+    assert narrate.main([str(sample / EP1)]) == 1
+    assert re.search(r"001-first-steps.md:5: date: 2026-02-30 is not a real date", capsys.readouterr().err)
+
+
+def test_new_reports_an_episode_that_is_not_utf8(sample: Path, capsys: pytest.CaptureFixture[str]):
+    path = sample / EP1
+    path.write_bytes(path.read_bytes().replace(b"Welcome", b"Caf\xe9", 1))
+    assert new.main(sample, "episode", "Another one") == 1
+    assert re.search(r"001-first-steps.md:27: byte 0xE9 .*save the file as UTF-8", capsys.readouterr().err)
