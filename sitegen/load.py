@@ -21,7 +21,7 @@ from .media import MediaError, read_audio_infos, read_transcript
 from .models import Article, Chapter, Cue, Drill, Episode, Media, Page, Reference, Transcript, compact
 from .parse import MediaFacts, Parsed, parse_doc
 from .problems import Problem, rel
-from .sources import SECTIONS, SourceDoc, read_source, slug_from_name
+from .sources import MAX_FILE_BYTES, SECTIONS, SourceDoc, read_source, slug_from_name
 
 PARALLEL_FROM = 64  # below this, starting processes costs more than it saves
 
@@ -97,7 +97,8 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now
             out[f.rel] = hit
             stats[f.rel] = cache.stats[f.rel]
             continue
-        content = digest(f.path.read_bytes())
+        # a file over the cap is refused by its reader: never read it whole here
+        content = digest(f.path.read_bytes()) if st.st_size <= MAX_FILE_BYTES else digest("too large", st.st_size, st.st_mtime_ns)
         if (trusted := trusted_stat(st, now_ns)) is not None:
             stats[f.rel] = trusted
         if fresh and hit.content == content:
