@@ -92,7 +92,7 @@ def check_output_folder(out_dir: Path, root: Path, cache_dir: Path, origin: str,
     if strange is None:
         return  # written by this engine before outputs had the marker: this build adds it
     refuse(f"is not empty and no build made it (no {MARKER} in it; it holds {strange}), so a build will not "
-           f"replace it: {fix}, or delete this folder first if nothing in it is needed")
+           "replace it: delete it first if nothing in it is needed, or choose another folder")
 
 
 def _inside(path: Path, folder: Path) -> bool:
