@@ -28,7 +28,7 @@ from .plan import check_unique_outputs, plan_pages
 from .problems import Problem
 from .sources import read_source, read_yaml
 from .urls import Urls
-from .write import Staging, WriteStats
+from .write import Staging, WriteStats, check_output_folder
 
 ENGINE_DIR = Path(__file__).resolve().parent
 LARGE_ARCHIVE = 2000  # posts from which the feed and search index take tens of MB to build
@@ -81,6 +81,8 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
     now = opts.now or datetime.now(timezone.utc)
     cache_dir = opts.cache_dir or root / ".cache"
     index = read_index(cache_dir) if opts.cache else Index()
+    check_output_folder(out_dir, root, cache_dir, "--out" if opts.out else "site.toml",  # never replace what no build made
+                        index.outputs if index.out_dir == str(out_dir) else ())
     sigs, recent = _stat_inputs(root, now_ns)
     # Files too new for their mtime to prove anything are compared by content, now and next time.
     hashed = _content_sigs(recent | set(index.racy))

@@ -1,7 +1,12 @@
+import errno
 import os
+import shutil
 from pathlib import Path
 
-from sitegen.write import Staging
+import pytest
+
+from sitegen.problems import BuildError
+from sitegen.write import MARKER, MARKER_TEXT, Staging
 
 
 def publish(out: Path, files: dict[str, bytes], copies: dict[str, Path] | None = None, keep: tuple[str, ...] = ()) -> tuple[int, int]:
@@ -85,3 +90,99 @@ def test_patch_mode_without_an_output_writes_a_whole_tree(tmp_path: Path):
     staging.put("a.html", b"a")
     staging.commit({"a.html"}, {"old.html"})
     assert (tmp_path / "out/a.html").read_bytes() == b"a"
+
+
+def test_every_output_holds_the_marker_and_a_patch_adds_it_to_an_old_output(tmp_path: Path):
+    out = tmp_path / "out"
+    publish(out, {"a.html": b"a"})
+    assert (out / MARKER).read_bytes() == MARKER_TEXT
+    (out / MARKER).unlink()  # an output from before the marker
+    patch(out, {"a.html": b"A"}, {"a.html"})
+    assert (out / MARKER).read_bytes() == MARKER_TEXT
+
+
+def files_of(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def tree_of(folder: Path) -> dict[str, object]:
+    """Files with bytes and mtimes, and folders: of the output and of anything left beside it."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) if p.is_file() else "folder"
+            for p in sorted(folder.rglob("*"))}
+
+
+OLD = {"index.html": b"old index", "same.html": b"same", "x": b"a file, then a folder", "y/index.html": b"a folder, then a file",
+       "gone/deep/index.html": b"deleted", "gone/x.txt": b"deleted", "a/b/c.html": b"old c"}
+NEW = {"index.html": b"new index", "same.html": b"same", "x/index.html": b"now in a folder", "y": b"now a file",
+       "a/b/c.html": b"new c", "new/sub/page.html": b"a new folder"}
+
+
+def update(out: Path, files: dict[str, bytes], previous: set[str]) -> None:
+    """As the build does: stage, commit, and discard on any error."""
+    staging = Staging(out, patch=True)
+    try:
+        for name, data in files.items():
+            staging.put(name, data)
+        staging.commit(files.keys(), previous)
+    except BaseException:
+        staging.discard()
+        raise
+
+
+@pytest.mark.parametrize("exc", [OSError(errno.EIO, os.strerror(errno.EIO)), KeyboardInterrupt()], ids=["error", "ctrl-c"])
+def test_an_update_failing_at_any_step_puts_back_the_last_output_byte_for_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                               exc: BaseException):
+    from test_output_safety import FailAt
+
+    work = tmp_path / "work"
+    for n in range(1000):
+        shutil.rmtree(work, ignore_errors=True)
+        publish(work / "out", OLD)
+        for p in (work / "out").rglob("*"):
+            os.utime(p, ns=(10**9, 10**9))
+        before = tree_of(work)
+        with monkeypatch.context() as m:
+            failing = FailAt(m, (work,), n, exc)
+            try:
+                update(work / "out", NEW, set(OLD))
+            except (BuildError, KeyboardInterrupt) as raised:
+                assert failing.fired and type(raised) is (BuildError if isinstance(exc, OSError) else KeyboardInterrupt)
+                if isinstance(raised, BuildError):
+                    assert "cannot be written: Input/output error" in str(raised)
+                    assert tree_of(work) == before, failing.fired  # no staging or aside folder left either
+                    continue
+                if tree_of(work) == before:
+                    continue
+                # else Ctrl+C came after the last move, while tidying up: the new output is complete
+        # A step whose failure was harmless (an existing folder made again, a cleanup), or none failed.
+        assert {k: v for k, (v, _) in files_of(work / "out").items() if k != MARKER} == NEW, failing.fired
+        if not failing.fired:
+            break
+    assert n > 25  # the steps: staging, file and folder swaps, replaced, new and deleted files, cleanup
+
+
+def test_a_full_disk_while_staging_is_a_clean_problem(tmp_path: Path):
+    out = tmp_path / "out"
+    publish(out, {"index.html": b"good"})
+    staging = Staging(out, patch=True)
+    (staging.tmp / "index.html").symlink_to("/dev/full")  # writing there fails with ENOSPC, for real
+    with pytest.raises(BuildError, match="index.html: cannot be written: No space left on device; free some disk space"):
+        staging.put("index.html", b"new")
+    staging.discard()
+    assert (out / "index.html").read_bytes() == b"good" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_swap_that_fails_puts_the_old_output_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from test_output_safety import FailAt
+
+    out = tmp_path / "out"
+    publish(out, {"a.html": b"good"})
+    staging = Staging(out)
+    staging.put("a.html", b"new")
+    with monkeypatch.context() as m:
+        FailAt(m, (staging.tmp,), 0, OSError(errno.EXDEV, os.strerror(errno.EXDEV)))  # the rename of the new tree
+        with pytest.raises(BuildError, match="cannot be written: Invalid cross-device link"):
+            staging.commit()
+    staging.discard()
+    assert (out / "a.html").read_bytes() == b"good" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
