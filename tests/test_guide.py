@@ -76,3 +76,15 @@ def test_program_page_table(built_sample: Path):
     doc = html.fromstring((built_sample / "guide/index.html").read_text())
     rows = doc.xpath("//section[@class='plan']//tbody/tr")
     assert len(rows) == 4 and "First walk: 2 x 5 min" in rows[0].text_content()
+
+
+def test_printed_cards_carry_safety_and_the_log_has_a_row_per_session(built_sample: Path):
+    # The guide once printed no safety list and a fixed 14-row log whatever the plan held.
+    doc = html.fromstring((built_sample / "guide/index.html").read_text())
+    cards = {c.findtext(".//h3/a"): [dt.text for dt in c.iter("dt")] for c in doc.find_class("drill-card")}
+    assert all("Safety" in terms for terms in cards.values()), cards
+    rows = doc.xpath("//section[@class='log']//tbody/tr")
+    assert [r.xpath("td")[1].text_content() for r in rows] == [
+        "Week 1 Mon: First walk", "Week 2 Mon: First walk", "Week 3 Tue: Backward jog", "Week 4 Thu: Backward jog"]
+    text = "\n".join(p.extract_text() for p in PdfReader(built_sample / "guide/retro-stride-drill-guide-a4.pdf").pages)
+    assert "Clear the lane" in text and "Walk first for weeks" in text
