@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .feedext import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
+from .podcast_spec import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
 from .frontmatter import Key
 from .problems import BuildError, Problem
 from .schema import Context, Field, FieldError, boolean, one_of, parse_fields, text, uuid_text

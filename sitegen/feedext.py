@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
 
+from .podcast_spec import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for  # noqa: F401 - part of this module's API
+
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
 
@@ -39,8 +41,6 @@ ITUNES_NS: Final = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST20_EXTENSION: Final = "podcast20"
 ITUNES_EXPLICIT_EXTENSION: Final = "itunes_explicit"
 
-# docs/tags/guid.md: the fixed "podcast" namespace for UUIDv5 feed GUIDs.
-PODCAST_GUID_NAMESPACE: Final = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
 # docs/tags/transcript.md lists the first five; docs/1.0.md also names application/srt.
 TRANSCRIPT_TYPES: Final = frozenset(
@@ -55,26 +55,13 @@ _BASE_MEDIUMS: Final = (
 )
 MEDIUMS: Final = frozenset(_BASE_MEDIUMS) | {m + "L" for m in _BASE_MEDIUMS} | {"mixed"}
 
-# The spec asks publishers not to exceed these, or aggregators may truncate.
-MAX_TEXT: Final = 128
 MAX_EPISODE_DISPLAY: Final = 32
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 # --- GUID ---------------------------------------------------------------------
-
-def podcast_guid_for(feed_url: str) -> str:
-    """The podcast:guid for a feed URL: UUIDv5 of the URL without scheme and trailing slashes."""
-    if not isinstance(feed_url, str) or not feed_url.strip():
-        raise ValueError(f"podcast_guid_for: feed URL must be a non-empty string, got {feed_url!r}")
-    seed = _SCHEME.sub("", feed_url.strip()).rstrip("/")
-    if not seed:
-        raise ValueError(f"podcast_guid_for: feed URL {feed_url!r} has nothing left after removing the scheme")
-    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, seed))
-
 
 # --- validation -----------------------------------------------------------------
 
