@@ -1,5 +1,5 @@
 """The build cache, one SQLite file (.cache/cache.sqlite): what each content file parsed to,
-what each output was made from, and the per-item pieces of whole-archive outputs.
+what each output was made from, and where the per-item pieces lie in whole-archive outputs.
 
 Data only: rows hold JSON and bytes, never pickles or bytecode, so a cache file written by
 someone else can make a build slower but can never run code. Each write is one transaction:
@@ -8,6 +8,7 @@ version, or from another Python counts as empty: a cache costs time, never corre
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -21,14 +22,19 @@ from typing import Any, Callable, Iterator
 from . import ENGINE_VERSION
 from .codec import Codec
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 9
 FILE_NAME = "cache.sqlite"
 _STAMP = f"{ENGINE_VERSION}/{CACHE_FORMAT}/{sys.version_info[:2]}"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS docs (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS pieces (name TEXT PRIMARY KEY, spans TEXT NOT NULL, output BLOB NOT NULL)",  # blob last: see write_pieces
+    "CREATE TABLE IF NOT EXISTS docs (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, value TEXT NOT NULL, texts TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS pieces (name TEXT PRIMARY KEY, made_from TEXT NOT NULL, spans TEXT NOT NULL)",
 )
+
+# Errors of the file's content, not of the disk or of another build holding it (SQLITE_BUSY,
+# SQLITE_READONLY, SQLITE_FULL, SQLITE_IOERR, SQLITE_CANTOPEN): those are worth a warning, not a new file.
+_START_AFRESH = {"SQLITE_ERROR", "SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_MISMATCH", "SQLITE_CONSTRAINT",
+                 "SQLITE_CONSTRAINT_NOTNULL", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_SCHEMA", "SQLITE_RANGE"}
 
 StatSig = tuple[str, int, int]  # (path, size, mtime_ns)
 Entry = tuple[str, int, int]  # an output's (digest, size, mtime_ns)
@@ -98,7 +104,10 @@ def _connect(folder: Path, create: bool) -> sqlite3.Connection:
     elif not path.is_file():
         raise sqlite3.OperationalError("no cache yet")
     conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=DELETE")
+    # A commit appends to the write-ahead log without waiting for the disk; a crash or power cut
+    # can lose the last build's record (costing time) but never leaves a half-written one.
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
     return conn
 
 
@@ -127,13 +136,14 @@ def _write(folder: Path, work: Callable[[sqlite3.Connection], None]) -> None:
             with closing(_connect(folder, create=True)) as conn:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    for sql in _SCHEMA:
-                        conn.execute(sql)
-                    if not _stamp_ok(conn):
+                    conn.execute(_SCHEMA[0])
+                    if not _stamp_ok(conn):  # another version's tables may have other columns: start afresh
                         conn.execute("DELETE FROM meta")
-                        conn.execute("DELETE FROM docs")
-                        conn.execute("DELETE FROM pieces")
+                        conn.execute("DROP TABLE IF EXISTS docs")
+                        conn.execute("DROP TABLE IF EXISTS pieces")
                         conn.execute("INSERT INTO meta VALUES ('format', ?)", (_STAMP,))
+                    for sql in _SCHEMA[1:]:
+                        conn.execute(sql)
                     work(conn)
                     conn.execute("COMMIT")
                 except BaseException:
@@ -141,16 +151,16 @@ def _write(folder: Path, work: Callable[[sqlite3.Connection], None]) -> None:
                         conn.execute("ROLLBACK")
                     raise
             return
-        except sqlite3.DatabaseError as exc:  # not a database, malformed: start a new one
-            if attempt or isinstance(exc, sqlite3.OperationalError):
+        except sqlite3.DatabaseError as exc:
+            if attempt or getattr(exc, "sqlite_errorname", "") not in _START_AFRESH:
                 raise CacheError(f"{folder / FILE_NAME}: {exc}") from exc
-            _remove(folder / FILE_NAME)
+            _remove(folder / FILE_NAME)  # not a database, malformed, or tables of another shape: a new one
         except OSError as exc:
             raise CacheError(f"{folder}: {exc.strerror or exc}") from exc
 
 
 def _remove(path: Path) -> None:
-    for p in (path, path.with_name(path.name + "-journal")):
+    for p in (path, *(path.with_name(path.name + end) for end in ("-journal", "-wal", "-shm"))):
         try:
             p.unlink()
         except FileNotFoundError:
@@ -191,15 +201,18 @@ def read_doc_cache(folder: Path | None, codec: Codec) -> DocCache:
         if row is None:
             return cache
         docs, stats, read = {}, {}, {}
+        gc.disable()  # thousands of objects at once, none of them garbage: a collection on the way finds nothing
         try:
-            for rel, size, mtime, value in conn.execute("SELECT rel, size, mtime, value FROM docs"):
-                docs[rel] = codec.loads(value)
+            for rel, size, mtime, value, texts in conn.execute("SELECT rel, size, mtime, value, texts FROM docs"):
+                docs[rel] = codec.loads(value, texts)
                 stat = (size, mtime) if size is not None else None
                 if stat is not None:
                     stats[rel] = stat
                 read[rel] = (docs[rel], stat)
         except (ValueError, sqlite3.Error):
             return cache
+        finally:
+            gc.enable()
         cache.config, cache.docs, cache.stats, cache.read = row[0], docs, stats, read
     return cache
 
@@ -220,46 +233,34 @@ def write_cache(folder: Path, index: Index, docs: DocCache | None, codec: Codec)
 def _write_docs(conn: sqlite3.Connection, docs: DocCache, codec: Codec) -> None:
     was = docs.read
 
-    def changed() -> Iterator[tuple[str, int | None, int | None, str]]:
+    def changed() -> Iterator[tuple[str, int | None, int | None, str, str]]:
         # one row at a time: thousands of documents are never all in memory as JSON
         for rel, loaded in docs.docs.items():
             stat = docs.stats.get(rel)
             old = was.get(rel)
             if old is None or old[0] is not loaded or old[1] != stat:
-                yield (rel, *(stat or (None, None)), codec.dumps(loaded))
+                yield (rel, *(stat or (None, None)), *codec.dumps(loaded))
 
     conn.executemany("DELETE FROM docs WHERE rel = ?", ((rel,) for rel in was if rel not in docs.docs))
-    conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)", changed())
+    conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?)", changed())
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('config', ?)", (docs.config,))
 
 
-_CHUNK = 1 << 20
-
-
-def read_pieces(folder: Path | None, name: str) -> tuple[bytes, dict[str, tuple[int, int]]]:
-    """The output last made of pieces, and where each lies in it. Read through SQLite's blob
-    handle, straight into one bytes object: a 40 MB feed is not held twice."""
+def read_pieces(folder: Path | None, name: str) -> tuple[str, dict[str, tuple[int, int]]] | None:
+    """What output `name` was last made from, and where each of its pieces lies in it."""
     for conn in _reading(folder):
-        row = conn.execute("SELECT rowid, spans FROM pieces WHERE name = ?", (name,)).fetchone()
+        row = conn.execute("SELECT made_from, spans FROM pieces WHERE name = ?", (name,)).fetchone()
         if row is None:
             break
         try:
-            spans = {k: (int(s[0]), int(s[1])) for k, s in json.loads(row[1]).items()}
-            with conn.blobopen("pieces", "output", row[0], readonly=True) as blob:
-                return blob.read(), spans
-        except (ValueError, TypeError, IndexError, AttributeError, sqlite3.Error):
+            return str(row[0]), {k: (int(s[0]), int(s[1])) for k, s in json.loads(row[1]).items()}
+        except (ValueError, TypeError, IndexError, AttributeError):
             break
-    return b"", {}
+    return None
 
 
-def write_pieces(folder: Path, name: str, output: bytes, spans: dict[str, tuple[int, int]]) -> None:
+def write_pieces(folder: Path, name: str, made_from: str, spans: dict[str, tuple[int, int]]) -> None:
     def work(conn: sqlite3.Connection) -> None:
-        # a zeroblob in the last column is not written out in full before the blob handle fills it
-        conn.execute("INSERT OR REPLACE INTO pieces VALUES (?, ?, zeroblob(?))", (name, json.dumps(spans), len(output)))
-        (rowid,) = conn.execute("SELECT rowid FROM pieces WHERE name = ?", (name,)).fetchone()
-        view = memoryview(output)
-        with conn.blobopen("pieces", "output", rowid) as blob:
-            for i in range(0, len(output), _CHUNK):  # SQLite would otherwise take its own copy of the whole output
-                blob.write(view[i:i + _CHUNK])
+        conn.execute("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?)", (name, made_from, json.dumps(spans, separators=(",", ":"))))
 
     _write(folder, work)

@@ -2,41 +2,62 @@
 
 Each piece is stored under a key naming everything it was made from (the item's digest and
 the site's settings), so a stored piece is exactly what rendering the item again would give.
-A build that changed one episode renders one piece and joins the rest. What is stored is the
-last output itself plus where each piece lies in it: no second copy of the archive in memory.
-The cache is read and written by whichever process builds that output; anything unreadable
-counts as empty.
+A build that changed one episode renders one piece and joins the rest. The pieces are not
+copied anywhere: the cache keeps where each lies in the output, and the output itself is the
+file the last build wrote, used only while it is exactly that file (same digest of inputs,
+size and modification time as the build recorded). Anything that does not match counts as empty.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Union
+from typing import NamedTuple, Union
 
-from .cache import CacheError, read_pieces, write_pieces
+from .cache import CacheError, read_pieces, stat_sig, write_pieces
 
 Part = Union[bytes, memoryview]
 Span = tuple[int, int]
 
 
-class Pieces:
-    """The pieces output `name` was last made of, from the cache in `folder`; `keep()` records the next."""
+class Written(NamedTuple):
+    """An output file as the last build recorded it."""
 
-    def __init__(self, folder: Path | None, name: str, writable: bool = True):
+    path: Path
+    digest: str  # of what it was made from
+    size: int
+    mtime_ns: int
+
+
+class Pieces:
+    """The pieces output `name` was last made of; `keep()` records those of the next, made from `digest`."""
+
+    def __init__(self, folder: Path | None, name: str, digest: str, last: Written | None = None, writable: bool = True):
         self.folder = folder  # None: nothing kept (a build without cache)
         self.name = name
+        self.digest = digest
         self.writable = writable  # False: read only (a check)
-        self.blob, self.spans = read_pieces(folder, name)
+        self.blob, self.spans, self.recorded = b"", {}, ""
+        stored = read_pieces(folder, name)
+        if stored is None:
+            return
+        self.recorded, spans = stored
+        if last is not None and last.digest == self.recorded and stat_sig(last.path)[1:] == (last.size, last.mtime_ns):
+            try:
+                blob = last.path.read_bytes()
+            except OSError:
+                return
+            if all(0 <= a <= b <= len(blob) for a, b in spans.values()):
+                self.blob, self.spans = blob, spans
 
     def get(self, key: str) -> memoryview | None:
         span = self.spans.get(key)
         return memoryview(self.blob)[span[0]:span[1]] if span else None
 
     def keep(self, output: bytes, spans: dict[str, Span]) -> None:
-        """Remember `output` and where each keyed piece lies in it; no write when nothing changed."""
-        if self.folder is None or not self.writable or (spans == self.spans and output == self.blob):
+        """Remember where each keyed piece lies in `output`; no write when nothing changed."""
+        if self.folder is None or not self.writable or (spans == self.spans and self.recorded == self.digest):
             return
         try:
-            write_pieces(self.folder, self.name, output, spans)
+            write_pieces(self.folder, self.name, self.digest, spans)
         except CacheError:
             pass  # costs time next build, never correctness
 

@@ -23,7 +23,7 @@ from .digests import Digests, tree_digest
 from .frontmatter import LoadedYaml
 from .load import DOC_CODEC, Loaded, list_sources, load_items
 from .models import Site
-from .pieces import Pieces
+from .pieces import Pieces, Written
 from .plan import check_unique_outputs, plan_pages
 from .problems import Problem
 from .sources import read_source, read_yaml
@@ -103,6 +103,7 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
     staging = Staging(out_dir, patch=bool(index.outputs) and index.out_dir == str(out_dir))
     try:
         outputs = build_outputs(site, root, loaded, previous=index.outputs, staging=staging, pdf=opts.pdf, progress=progress,
+                                last_output=Path(index.out_dir) if index.out_dir else None,
                                 cache_dir=cache_dir if opts.cache else None)
         if staging.patch:
             forget_index(cache_dir)  # a patch stopped midway must not look like a finished build
@@ -137,10 +138,10 @@ def check(opts: BuildOptions) -> BuildResult:
     files, stray = list_sources(opts.root)
     cache_dir = opts.cache_dir or opts.root / ".cache"
     docs = read_doc_cache(cache_dir, DOC_CODEC) if opts.cache else DocCache()
-    previous = read_index(cache_dir).outputs if opts.cache else {}
+    index = read_index(cache_dir) if opts.cache else Index()
     site, loaded = load_site(opts, config, opts.now or datetime.now(timezone.utc), now_ns, files, stray, docs)
-    outputs = build_outputs(site, opts.root, loaded, previous=previous, staging=None, pdf=False,
-                            cache_dir=cache_dir if opts.cache else None)
+    outputs = build_outputs(site, opts.root, loaded, previous=index.outputs, staging=None, pdf=False,
+                            cache_dir=cache_dir if opts.cache else None, last_output=Path(index.out_dir) if index.out_dir else None)
     return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, config.output)
 
 
@@ -192,9 +193,9 @@ def _line_finder(root: Path, files: list) -> Callable[[str, tuple], int]:
 
 def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dict[str, tuple[str, int, int]],
                   staging: Staging | None, pdf: bool = True, progress: Progress = _quiet,
-                  cache_dir: Path | None = None) -> Outputs:
+                  cache_dir: Path | None = None, last_output: Path | None = None) -> Outputs:
     """Render what changed into `staging` (None: render to check, keep nothing); carry over what
-    did not change, checked against the previous output on disk."""
+    did not change, checked against the previous output on disk (`previous`, in `last_output`)."""
     from .render import compile_templates, make_environment, render_pages
     from .feeds import build_atom_feed, build_chapters_json, build_podcast_feed, build_robots, build_search_index, build_sitemap
     from .guide import PAPER_LABELS, pdf_file_name, qr_svg
@@ -226,7 +227,9 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
         return False
 
     def pieces(name: str) -> Pieces:  # a check reads them, a build keeps them up to date too
-        return Pieces(cache_dir, name, writable=staging is not None)
+        old = previous.get(name)
+        last = Written(last_output / name, *old) if old is not None and last_output is not None else None
+        return Pieces(cache_dir, name, generated[name][0], last, writable=staging is not None)
 
     def put(files: dict[str, bytes]) -> tuple[int, int]:
         return staging.put_all(files) if staging else (0, 0)
@@ -235,13 +238,13 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     todo = [p for p in pages if not unchanged(p.output, page_digests[p.output])]
     episodes, posts = dig.value(site.episodes), dig.value(site.articles)
     generated = {
-        c.podcast.feed: (dig.of("podcast", episodes), lambda: build_podcast_feed(site, urls, pieces("podcast"),
+        c.podcast.feed: (dig.of("podcast", episodes), lambda: build_podcast_feed(site, urls, pieces(c.podcast.feed),
                                                                                  lambda ep: dig.of("item", dig.item(ep)))),
         "atom.xml": (dig.of("atom", episodes, posts), lambda: build_atom_feed(site, urls)),  # newest 50: cheap to key on all
         "sitemap.xml": (dig.of("sitemap", sorted(page_digests.items())), lambda: build_sitemap(site, pages, urls)),
         "robots.txt": (dig.of("robots"), lambda: build_robots(urls)),
         "search.json": (dig.of("search", episodes, posts, dig.value(site.drills)),
-                        lambda: build_search_index(site, urls, pieces("search"), lambda x: dig.of("entry", dig.item(x)))),
+                        lambda: build_search_index(site, urls, pieces("search.json"), lambda x: dig.of("entry", dig.item(x)))),
     }
     for ep in site.episodes:
         if ep.chapters:
@@ -297,7 +300,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
         jobs.append(lambda part=small[i:i + 100]: put({name: make() for name, make in part}))
     # Worth a fork: many pages, both PDFs, or several jobs over a large archive.
     big = len(todo) >= 200 or len(papers) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
-    if big and todo:
+    if big and len(todo) >= 200:  # many pages for the workers: compile once here, not once in each
         compile_templates(templates)
     counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy))
     if staging:

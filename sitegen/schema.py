@@ -390,6 +390,7 @@ def parse_fields(data: Mapping[str, Any], fields: tuple[Field, ...], ctx: Contex
     return values, problems
 
 
+@functools.lru_cache(maxsize=4096)  # tags repeat across thousands of posts
 def tag_key(tag: str) -> str:
     """What makes two spellings one tag: Knees and knees, Straße and STRASSE (Unicode case folding),
     composed and decomposed accents (NFKC)."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import random
 import re
 from html import unescape
@@ -15,7 +16,8 @@ import sitegen.feeds as feeds
 from conftest import FIXED_NOW, build_site, copy_sample
 from sitegen.assets import read_static
 from sitegen.models import Site
-from sitegen.pieces import Pieces
+from sitegen.cache import stat_sig
+from sitegen.pieces import Pieces, Written
 from sitegen.pipeline import BuildOptions, check
 from sitegen.urls import Urls
 
@@ -35,26 +37,53 @@ def test_feed_in_batches_equals_one_feedgen_pass(site_urls, monkeypatch: pytest.
     assert feeds.build_podcast_feed(site, urls) == whole
 
 
+def published(folder: Path, name: str, output: bytes | None = None) -> Pieces:
+    """The pieces as the next build sees them: the last output is the file a build left, made from "v1"."""
+    path = folder / name
+    if output is not None:
+        path.write_bytes(output)
+    last = Written(path, "v1", *stat_sig(path)[1:]) if path.exists() else None
+    return Pieces(folder, name, "v1", last)
+
+
 def test_feed_from_stored_pieces_renders_only_new_episodes(site_urls, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     site, urls = site_urls
     whole = feeds._podcast_xml(site, urls, site.episodes)
-    store = tmp_path / "cache"
-    assert feeds.build_podcast_feed(site, urls, Pieces(store, "podcast"), lambda ep: ep.guid) == whole
+    out = feeds.build_podcast_feed(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid)
+    assert out == whole
     added: list[str] = []
     real = feeds._add_episode
     monkeypatch.setattr(feeds, "_add_episode", lambda fg, ep, s, u: (added.append(ep.guid), real(fg, ep, s, u)))
-    assert feeds.build_podcast_feed(site, urls, Pieces(store, "podcast"), lambda ep: ep.guid) == whole
+    assert feeds.build_podcast_feed(site, urls, published(tmp_path, "podcast.xml", out), lambda ep: ep.guid) == whole
     assert added == []
     changed = site.episodes[1]
-    assert feeds.build_podcast_feed(site, urls, Pieces(store, "podcast"), lambda ep: ep.guid + ("x" if ep is changed else "")) == whole
+    assert feeds.build_podcast_feed(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid + ("x" if ep is changed else "")) == whole
     assert added == [changed.guid]
+
+
+def test_pieces_of_an_output_changed_since_are_not_used(site_urls, tmp_path: Path):
+    """The pieces are read from the last output only while it is the file that build wrote."""
+    site, urls = site_urls
+    whole = feeds._podcast_xml(site, urls, site.episodes)
+    guid = site.episodes[0].guid
+    feeds.build_podcast_feed(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid)
+    path = tmp_path / "podcast.xml"
+    path.write_bytes(whole)
+    record = Written(path, "v1", *stat_sig(path)[1:])  # what the index says that build wrote
+    assert Pieces(tmp_path, "podcast.xml", "v1", record).get(guid) is not None
+    path.write_bytes(whole.replace(b"<title>", b"<title>X", 3))  # edited since
+    os.utime(path, ns=(1, 1))
+    assert Pieces(tmp_path, "podcast.xml", "v1", record).get(guid) is None
+    assert feeds.build_podcast_feed(site, urls, Pieces(tmp_path, "podcast.xml", "v1", record), lambda ep: ep.guid) == whole
+    other = Written(path, "v0", *stat_sig(path)[1:])  # a file made from other inputs than the recorded pieces
+    assert Pieces(tmp_path, "podcast.xml", "v1", other).get(guid) is None
 
 
 def test_show_notes_that_look_like_an_item_end_fall_back_to_one_pass(site_urls, tmp_path: Path):
     site, urls = site_urls
     odd = dataclasses.replace(site.episodes[0], body_html=site.episodes[0].body_html + "\n    </item>\n    <item>\n")
     site = dataclasses.replace(site, episodes=(odd, *site.episodes[1:]))
-    out = feeds.build_podcast_feed(site, urls, Pieces(tmp_path / "cache", "podcast"), lambda ep: ep.guid)
+    out = feeds.build_podcast_feed(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid)
     assert out == feeds._podcast_xml(site, urls, site.episodes)
     assert len(etree.fromstring(out).findall("channel/item")) == len(site.episodes)
 
@@ -62,10 +91,9 @@ def test_show_notes_that_look_like_an_item_end_fall_back_to_one_pass(site_urls, 
 def test_search_index_from_stored_pieces_equals_fresh(site_urls, tmp_path: Path):
     site, urls = site_urls
     fresh = feeds.build_search_index(site, urls)
-    store = tmp_path / "cache"
     key = lambda x: x.source  # noqa: E731
-    assert feeds.build_search_index(site, urls, Pieces(store, "search"), key) == fresh
-    assert feeds.build_search_index(site, urls, Pieces(store, "search"), key) == fresh
+    assert feeds.build_search_index(site, urls, published(tmp_path, "search.json"), key) == fresh
+    assert feeds.build_search_index(site, urls, published(tmp_path, "search.json", fresh), key) == fresh
     docs = json.loads(fresh)
     assert [d["kind"] for d in docs].count("Episode") == len(site.episodes) and all(d["text"] == d["text"].lower() for d in docs)
 
