@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import sys
 from contextlib import closing
@@ -228,6 +229,24 @@ def write_cache(folder: Path, index: Index, docs: DocCache | None, codec: Codec)
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('index', ?)", (recorded,))
 
     _write(folder, work)
+    _remove_leftovers(folder)
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """What earlier versions kept here (pickles, compiled templates) or their stopped builds left
+    (.tmp files): never read again, so not worth keeping."""
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.endswith((".pickle", ".tmp")) or e.name == "templates"]
+    except OSError:
+        return
+    for e in entries:
+        if e.is_dir(follow_symlinks=False):
+            shutil.rmtree(e.path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(e.path)
+            except OSError:
+                pass
 
 
 def _write_docs(conn: sqlite3.Connection, docs: DocCache, codec: Codec) -> None:
