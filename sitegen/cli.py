@@ -5,9 +5,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .problems import BuildError
+
+if TYPE_CHECKING:
+    from .options import BuildOptions, BuildResult
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -50,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return serve_main(args.root.resolve(), port=args.port, out=args.out.resolve() if args.out else None,
                           pdf=not args.no_pdf, quiet=args.quiet, verbose=args.verbose)
-    from .pipeline import BuildOptions, build, check
+    from .options import BuildOptions
 
     opts = BuildOptions(root=args.root.resolve(), out=args.out.resolve() if args.out else None, base_url=args.base_url,
                         drafts=args.drafts, future=args.future)
@@ -64,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "check":
+            from .pipeline import check
+
             result = check(opts)
             s = result.site
             assert s is not None
@@ -71,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{result.pages} pages checked in {result.seconds:.2f} s; nothing written")
             return 0
         try:
-            result = build(opts, progress=step)
+            result = _build(opts, step)
         finally:
             if show is _transient:
                 _transient("")
@@ -98,6 +103,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"built {result.pages} pages and {stats.files} files into {_shown(result.out_dir)} "
             f"({stats.written} written, {stats.kept} unchanged) in {result.seconds:.2f} s")
     return 0
+
+
+def _build(opts: "BuildOptions", step: Callable[[str], None]) -> "BuildResult":
+    """A build with nothing to do answers from file signatures, without loading the engine."""
+    import time
+
+    from .freshness import is_current, read_inputs
+    from .options import unchanged_result
+
+    started = time.perf_counter()
+    inputs = read_inputs(opts)
+    if is_current(inputs, opts):
+        return unchanged_result(inputs.index.outputs, time.perf_counter() - started, inputs.out_dir)
+    from .pipeline import build
+
+    return build(opts, progress=step, inputs=inputs)
 
 
 def _add_new_and_serve(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -17,8 +17,8 @@ from . import ENGINE_VERSION
 from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_link_problems, read_static
-from .cache import CacheError, DocCache, Index, digest, forget_index, read_doc_cache, read_index, racy, stat_sig, write_cache
-from .config import SiteConfig, config_line, read_config
+from .cache import CacheError, DocCache, Index, digest, forget_index, read_doc_cache, read_index, stat_sig, write_cache
+from .config import SiteConfig, config_line
 from .digests import Digests, tree_digest
 from .frontmatter import LoadedYaml
 from .load import DOC_CODEC, Loaded, list_sources, load_items
@@ -28,23 +28,11 @@ from .plan import check_unique_outputs, plan_pages
 from .problems import Problem
 from .sources import read_source, read_yaml
 from .urls import Urls
+from .freshness import Inputs, engine_signature, input_signature, is_current, read_inputs, read_options_config
+from .options import BuildOptions, BuildResult, unchanged_result
 from .write import Staging, WriteStats, check_output_folder
 
-ENGINE_DIR = Path(__file__).resolve().parent
 LARGE_ARCHIVE = 2000  # posts from which the feed and search index take tens of MB to build
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    root: Path
-    out: Path | None = None
-    base_url: str | None = None
-    drafts: bool = False
-    future: bool = False
-    now: datetime | None = None  # injected clock; decides only what is published, never printed
-    pdf: bool = True
-    cache: bool = True
-    cache_dir: Path | None = None  # default: <root>/.cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +43,6 @@ class Outputs:
     stats: WriteStats
 
 
-@dataclass(frozen=True, slots=True)
-class BuildResult:
-    site: Site | None  # None when nothing changed and nothing was read
-    pages: int
-    stats: WriteStats
-    seconds: float
-    out_dir: Path
-    warnings: tuple[str, ...] = ()  # the build is good; something made it slower or will make the next one slower
-
-
 Progress = Callable[[str], None]
 
 
@@ -72,27 +50,20 @@ def _quiet(_: str) -> None:
     pass
 
 
-def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
+def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None = None) -> BuildResult:
+    """`inputs`: what the caller already read with read_inputs() (and found not current)."""
     started = time.perf_counter()
-    now_ns = time.time_ns()  # the build's one clock: every stat is judged against the moment before any was taken
-    root = opts.root
-    config = _config(opts)
-    out_dir = (opts.out or config.output).resolve()
-    now = opts.now or datetime.now(timezone.utc)
-    cache_dir = opts.cache_dir or root / ".cache"
-    index = read_index(cache_dir) if opts.cache else Index()
+    if inputs is None:
+        inputs = read_inputs(opts)
+        if is_current(inputs, opts):
+            progress("no input changed since the last build")
+            return unchanged_result(inputs.index.outputs, time.perf_counter() - started, inputs.out_dir)
+    root, config, out_dir, now, now_ns, cache_dir, index = (opts.root, inputs.config, inputs.out_dir, inputs.now, inputs.now_ns,
+                                                            inputs.cache_dir, inputs.index)
+    sigs, recent, hashed = inputs.sigs, inputs.recent, inputs.hashed
     check_output_folder(out_dir, root, cache_dir, "--out" if opts.out else "site.toml",  # never replace what no build made
                         index.outputs if index.out_dir == str(out_dir) else ())
-    sigs, recent = _stat_inputs(root, now_ns)
-    # Files too new for their mtime to prove anything are compared by content, now and next time.
-    hashed = _content_sigs(recent | set(index.racy))
     files, stray = list_sources(root)
-    if index.inputs == _input_signature(sigs + [hashed[p] for p in index.racy], opts, out_dir, index.dates, now) \
-            and _intact(out_dir, index.outputs):
-        progress("no input changed since the last build")
-        n = len(index.outputs)
-        return BuildResult(None, sum(p.endswith(".html") for p in index.outputs), WriteStats(n, 0, n),
-                           time.perf_counter() - started, out_dir)
     docs = read_doc_cache(cache_dir, DOC_CODEC) if opts.cache else DocCache()
     progress(f"reading {len(files)} content files")
     # A build that must make the PDFs loads their engine while workers parse, not once per PDF
@@ -120,9 +91,9 @@ def build(opts: BuildOptions, progress: Progress = _quiet) -> BuildResult:
             recorded[name] = (d, size, mtime)
         dates = {e.rel: (e.content, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
                          bool(getattr(e.item, "draft", False))) for e in loaded if e.item is not None}
-        inputs = _input_signature(sigs + [hashed[p] for p in sorted(recent)], opts, out_dir, dates, now)
+        signature = input_signature(sigs + [hashed[p] for p in sorted(recent)], opts, out_dir, dates, now)
         try:
-            write_cache(cache_dir, Index(inputs, str(out_dir), recorded, dates, tuple(sorted(recent))), docs, DOC_CODEC)
+            write_cache(cache_dir, Index(signature, str(out_dir), recorded, dates, tuple(sorted(recent))), docs, DOC_CODEC)
         except CacheError as exc:
             warnings = (f"the build cache could not be written ({exc}); the output is complete, the next build will be slower",)
     return BuildResult(site, outputs.pages, stats, time.perf_counter() - started, out_dir, warnings)
@@ -134,7 +105,7 @@ def check(opts: BuildOptions) -> BuildResult:
     error) are not rendered again."""
     started = time.perf_counter()
     now_ns = time.time_ns()
-    config = _config(opts)
+    config = read_options_config(opts)
     files, stray = list_sources(opts.root)
     cache_dir = opts.cache_dir or opts.root / ".cache"
     docs = read_doc_cache(cache_dir, DOC_CODEC) if opts.cache else DocCache()
@@ -145,16 +116,11 @@ def check(opts: BuildOptions) -> BuildResult:
     return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, config.output)
 
 
-def _config(opts: BuildOptions) -> SiteConfig:
-    config = read_config(opts.root / "site.toml")
-    return config.with_base_url(opts.base_url) if opts.base_url else config
-
-
 def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int, files: list, stray: list[Problem],
               docs: DocCache, meanwhile: Callable[[], None] = lambda: None) -> tuple[Site, list[Loaded]]:
     """Read and validate everything; raise BuildError listing every problem."""
     root = opts.root
-    key = digest(ENGINE_VERSION, _engine_signature(), config)
+    key = digest(ENGINE_VERSION, engine_signature(), config)
     if docs.config != key:
         docs.config, docs.docs = key, {}
     problems = list(stray) + read_link_problems(root)  # static/ and templates/: content/ is in stray
@@ -209,7 +175,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     c = site.config
     template_digest = tree_digest(root / "templates")
     dig = Digests(site, {e.rel: e.digest for e in loaded},
-                  digest(ENGINE_VERSION, _engine_signature(), c, template_digest, fingerprints, site.include_drafts))
+                  digest(ENGINE_VERSION, engine_signature(), c, template_digest, fingerprints, site.include_drafts))
     out_dir = staging.out_dir if staging else None
     wanted: dict[str, str] = {}
     keep: set[str] = set()
@@ -363,67 +329,6 @@ def run_jobs(jobs: list[Callable[[], tuple[int, int]]], parallel: bool, heavy: f
 
 def _run_job(i: int) -> tuple[int, int]:
     return _JOBS[i]()
-
-
-def _stat_inputs(root: Path, now_ns: int) -> tuple[list[tuple[str, int, int]], set[str]]:
-    """Stat of every input file, taken before anything is read (so a mid-build edit is seen next
-    time), and the files modified too recently for a later edit to be sure to change the mtime."""
-    sigs = [stat_sig(root / "site.toml")]
-    for folder in ("content", "templates", "static"):
-        for top, dirs, names in os.walk(root / folder):
-            dirs.sort()
-            sigs += [stat_sig(os.path.join(top, name)) for name in sorted(names)]
-    return sigs, {path for path, _, mtime in sigs if racy(mtime, now_ns)}
-
-
-def _content_sigs(paths: set[str]) -> dict[str, tuple[str, str]]:
-    def read(path: str) -> bytes:
-        try:
-            return Path(path).read_bytes()
-        except OSError:
-            return b""
-
-    return {p: (p, digest(read(p))) for p in paths}
-
-
-def _input_signature(sigs: list[tuple[str, int, int]], opts: BuildOptions, out_dir: Path, dates: dict[str, tuple[str, float, bool]],
-                     now: datetime) -> str:
-    """Inputs, options, and which posts are public (or scheduled) at `now`: equal signatures, equal output.
-    A new or changed file changes `sigs`, so the dates known from the last build are those of unchanged files."""
-    t = now.timestamp()
-    visible = sorted((rel, (opts.drafts or not draft) and (opts.future or ts <= t), ts > t) for rel, (_, ts, draft) in dates.items())
-    return digest(ENGINE_VERSION, _engine_signature(), sigs, visible, opts.drafts, opts.future, opts.base_url, opts.pdf, str(out_dir))
-
-
-def _intact(out_dir: Path, outputs: dict[str, tuple[str, int, int]]) -> bool:
-    """Every file the last build wrote is still there, unmodified (by size and mtime)."""
-    if not outputs:
-        return False
-    return all(stat_sig(f"{out_dir}/{name}")[1:] == (size, mtime) for name, (_, size, mtime) in outputs.items())
-
-
-_engine_sig: str | None = None
-
-
-_LIBRARIES = ("Markdown", "nh3", "Jinja2", "feedgen", "lxml", "PyYAML", "mutagen", "Pillow", "segno", "weasyprint", "webvtt-py")
-
-
-def _engine_signature() -> str:
-    """The engine's own source and the libraries that shape its output: a changed module or an
-    upgraded library invalidates the cache even without a version bump."""
-    global _engine_sig
-    if _engine_sig is None:
-        from importlib.metadata import PackageNotFoundError, version
-
-        def installed(name: str) -> str:
-            try:
-                return version(name)
-            except PackageNotFoundError:
-                return "-"
-
-        _engine_sig = digest(*[(p.name, p.read_bytes()) for p in sorted(ENGINE_DIR.glob("*.py"))],
-                             [(name, installed(name)) for name in _LIBRARIES])
-    return _engine_sig
 
 
 __all__ = ["BuildOptions", "BuildResult", "build", "check", "load_site", "build_outputs"]

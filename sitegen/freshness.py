@@ -1,0 +1,117 @@
+"""Is the last output current? Answered from file signatures alone, before the engine is loaded.
+
+The build's one clock is read here, before any input is looked at: a file modified within the
+file system's clock resolution of it is compared by content, now and in the next build, never
+trusted by its stat. This module imports only the configuration, the cache and the options,
+so a build with nothing to do never loads Markdown, Jinja or the feed writer.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import ENGINE_VERSION
+from .cache import Entry, Index, StatSig, digest, racy, read_index, stat_sig
+from .config import SiteConfig, read_config
+from .options import BuildOptions
+
+ENGINE_DIR = Path(__file__).resolve().parent
+_LIBRARIES = ("Markdown", "nh3", "Jinja2", "feedgen", "lxml", "PyYAML", "mutagen", "Pillow", "segno", "weasyprint", "webvtt-py")
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a build saw before reading anything."""
+
+    now_ns: int  # the one clock
+    now: datetime  # what is published is decided at this time (injected in tests)
+    config: SiteConfig
+    out_dir: Path
+    cache_dir: Path
+    index: Index  # the last build's record
+    sigs: list[StatSig]  # every input file's stat
+    recent: set[str]  # inputs too new for their stat to prove anything
+    hashed: dict[str, tuple[str, str]]  # their content digests, and those the last build hashed
+
+
+def read_inputs(opts: BuildOptions) -> Inputs:
+    now_ns = time.time_ns()
+    config = read_options_config(opts)
+    cache_dir = opts.cache_dir or opts.root / ".cache"
+    index = read_index(cache_dir) if opts.cache else Index()
+    sigs, recent = stat_inputs(opts.root, now_ns)
+    return Inputs(now_ns, opts.now or datetime.now(timezone.utc), config, (opts.out or config.output).resolve(), cache_dir,
+                  index, sigs, recent, _content_sigs(recent | set(index.racy)))
+
+
+def read_options_config(opts: BuildOptions) -> SiteConfig:
+    config = read_config(opts.root / "site.toml")
+    return config.with_base_url(opts.base_url) if opts.base_url else config
+
+
+def is_current(inputs: Inputs, opts: BuildOptions) -> bool:
+    """The same inputs, options and publication state as the last build, and its output untouched."""
+    index = inputs.index
+    signature = input_signature(inputs.sigs + [inputs.hashed[p] for p in index.racy], opts, inputs.out_dir, index.dates, inputs.now)
+    return index.inputs == signature and intact(inputs.out_dir, index.outputs)
+
+
+def stat_inputs(root: Path, now_ns: int) -> tuple[list[StatSig], set[str]]:
+    """Stat of every input file, taken before anything is read (so a mid-build edit is seen next
+    time), and the files modified too recently for a later edit to be sure to change the mtime."""
+    sigs = [stat_sig(root / "site.toml")]
+    for folder in ("content", "templates", "static"):
+        for top, dirs, names in os.walk(root / folder):
+            dirs.sort()
+            sigs += [stat_sig(os.path.join(top, name)) for name in sorted(names)]
+    return sigs, {path for path, _, mtime in sigs if racy(mtime, now_ns)}
+
+
+def _content_sigs(paths: set[str]) -> dict[str, tuple[str, str]]:
+    def read(path: str) -> bytes:
+        try:
+            return Path(path).read_bytes()
+        except OSError:
+            return b""
+
+    return {p: (p, digest(read(p))) for p in paths}
+
+
+def input_signature(sigs: list[StatSig] | list[StatSig | tuple[str, str]], opts: BuildOptions, out_dir: Path,
+                    dates: dict[str, tuple[str, float, bool]], now: datetime) -> str:
+    """Inputs, options, and which posts are public (or scheduled) at `now`: equal signatures, equal output.
+    A new or changed file changes `sigs`, so the dates known from the last build are those of unchanged files."""
+    t = now.timestamp()
+    visible = sorted((rel, (opts.drafts or not draft) and (opts.future or ts <= t), ts > t) for rel, (_, ts, draft) in dates.items())
+    return digest(ENGINE_VERSION, engine_signature(), sigs, visible, opts.drafts, opts.future, opts.base_url, opts.pdf, str(out_dir))
+
+
+def intact(out_dir: Path, outputs: dict[str, Entry]) -> bool:
+    """Every file the last build wrote is still there, unmodified (by size and mtime)."""
+    if not outputs:
+        return False
+    return all(stat_sig(f"{out_dir}/{name}")[1:] == (size, mtime) for name, (_, size, mtime) in outputs.items())
+
+
+_engine_sig: str | None = None
+
+
+def engine_signature() -> str:
+    """The engine's own source and the libraries that shape its output: a changed module or an
+    upgraded library invalidates the cache even without a version bump."""
+    global _engine_sig
+    if _engine_sig is None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        def installed(name: str) -> str:
+            try:
+                return version(name)
+            except PackageNotFoundError:
+                return "-"
+
+        _engine_sig = digest(*[(p.relative_to(ENGINE_DIR).as_posix(), p.read_bytes()) for p in sorted(ENGINE_DIR.rglob("*.py"))],
+                             [(name, installed(name)) for name in _LIBRARIES])
+    return _engine_sig
