@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import orjson
+
 from . import ENGINE_VERSION
 from .codec import Codec
 
-CACHE_FORMAT = 9
+CACHE_FORMAT = 10
 FILE_NAME = "cache.sqlite"
 _STAMP = f"{ENGINE_VERSION}/{CACHE_FORMAT}/{sys.version_info[:2]}"
 _SCHEMA = (
@@ -176,7 +178,7 @@ def read_index(folder: Path | None) -> Index:
         if row is None:
             return Index()
         try:
-            v = json.loads(row[0])
+            v = orjson.loads(row[0])
             return Index(v["inputs"], v["out_dir"], {k: (e[0], e[1], e[2]) for k, e in v["outputs"].items()},
                          {k: (d[0], d[1], d[2]) for k, d in v["dates"].items()}, tuple(v["racy"]))
         except (ValueError, KeyError, TypeError, IndexError):
@@ -220,8 +222,8 @@ def read_doc_cache(folder: Path | None, codec: Codec) -> DocCache:
 
 def write_cache(folder: Path, index: Index, docs: DocCache | None, codec: Codec) -> None:
     """Record a finished build in one transaction: only documents that changed are written."""
-    recorded = json.dumps({"inputs": index.inputs, "out_dir": index.out_dir, "outputs": index.outputs,
-                           "dates": index.dates, "racy": index.racy}, separators=(",", ":"))
+    recorded = orjson.dumps({"inputs": index.inputs, "out_dir": index.out_dir, "outputs": index.outputs,
+                             "dates": index.dates, "racy": index.racy}).decode()
 
     def work(conn: sqlite3.Connection) -> None:
         if docs is not None:

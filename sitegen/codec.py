@@ -1,102 +1,51 @@
 """Parsed documents as JSON and back, for the build cache.
 
-Data only: decoding builds values of an allow-list of frozen dataclasses from strings, numbers,
-dates and paths, and can never run code (unlike pickle or marshal). Anything it does not
-know raises `ValueError`, which the cache treats as a miss. Dates, durations and paths are
-written as plain JSON values and turned back by the field's type, so that only dataclasses
-cost a call while decoding (a 5,000-post cache holds about 20,000 of them).
+Data only: decoding can only build values of the types reachable from the root type's field
+annotations (the engine's frozen dataclasses, strings, numbers, dates, durations, paths), and
+can never run code (unlike pickle or marshal). Anything else raises `ValueError`, which the
+cache treats as a miss.
+
+Fast because it is typed: a dataclass is written as the JSON array of its field values (its
+class is known from the annotation, so it is not written; only a field that may hold one of
+several classes carries the class's name), JSON is parsed by orjson without hooks, and one
+function per type, made once from the annotations, turns the arrays back. Long texts
+(rendered bodies) are kept beside the JSON as one string and referenced by [start, end], so
+their HTML is neither escaped nor parsed.
 """
 from __future__ import annotations
 
-import json
 import typing
-from dataclasses import fields
+from dataclasses import fields, is_dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from types import UnionType
+from types import NoneType, UnionType
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-Convert = Callable[[Any], Any]
+import orjson
 
-
-def _as_tuple(value: list[Any]) -> tuple[Any, ...]:
-    return tuple(value)
-
-
-def _as_tuple_of_tuples(value: list[Any]) -> tuple[Any, ...]:
-    return tuple(tuple(v) for v in value)
-
-
-def _as_timedelta(value: list[int]) -> timedelta:
-    return timedelta(value[0], value[1], value[2])
-
-
+Encode = Callable[[Any], Any]
+Decode = Callable[[Any], Any]
+LONG = 256  # characters from which a text field is kept beside the JSON, not inside it
 _ZONES: dict[str, ZoneInfo] = {}
 
 
-def _as_datetime(value: list[Any]) -> datetime:
-    """[year, month, day, hour, minute, second, microsecond, fold, zone]: the zone by name, so a
-    decoded date has the same zone object (and so the same offsets and names) as a parsed one;
-    or the offset in seconds for a fixed offset, or nothing for a naive time."""
-    *fields, fold, zone = value
-    if isinstance(zone, str):
-        tz = _ZONES.get(zone) or _ZONES.setdefault(zone, ZoneInfo(zone))
-        return datetime(*fields, tzinfo=tz, fold=fold)
-    if zone is None:
-        return datetime(*fields, fold=fold)
-    return datetime(*fields, tzinfo=timezone(timedelta(seconds=zone)), fold=fold)
-
-
-_BY_TYPE: dict[Any, Convert] = {datetime: _as_datetime, timedelta: _as_timedelta, Path: Path}
-
-
-def _converter(hint: Any) -> Convert | None:
-    """How to turn a field's JSON value back into its type, or None when JSON gives it as it is."""
-    if hint in _BY_TYPE:
-        return _BY_TYPE[hint]
-    args = typing.get_args(hint)
-    if typing.get_origin(hint) in (typing.Union, UnionType):
-        found = [c for c in (_converter(a) for a in args if a is not type(None)) if c is not None]
-        if not found:
-            return None
-        inner = found[0]
-        return lambda v: None if v is None else inner(v)
-    if typing.get_origin(hint) is tuple:
-        item = _converter(args[0]) if args else None
-        if item is not None:
-            return lambda v: tuple(item(x) for x in v)
-        return _as_tuple_of_tuples if typing.get_origin(args[0]) is tuple else _as_tuple
-    return None
-
-
-LONG = 256  # characters from which a text field is kept beside the JSON, not inside it
-
-
 class Codec:
-    """Encodes and decodes values of the registered dataclasses (by class name).
+    """Encodes and decodes values of `root` (a dataclass) as (JSON, long texts)."""
 
-    Long texts (rendered bodies) are not written into the JSON, where every quote of their HTML
-    would be escaped and parsed again, but joined into one text beside it and referenced by
-    their [start, end]: decoding 5,000 posts takes a third of the time."""
-
-    def __init__(self, *classes: type) -> None:
-        self._classes: dict[str, tuple[type, tuple[str, ...], tuple[tuple[int, Convert], ...], tuple[int, ...]]] = {}
-        for cls in classes:
-            hints = typing.get_type_hints(cls)
-            names = tuple(f.name for f in fields(cls))
-            converts = tuple((i, c) for i, name in enumerate(names) if (c := _converter(hints[name])) is not None)
-            texts = tuple(i for i, name in enumerate(names) if hints[name] is str)
-            self._classes[cls.__name__] = (cls, names, converts, texts)
+    def __init__(self, root: type) -> None:
+        self._encoders: dict[Any, Encode] = {}
+        self._decoders: dict[Any, Decode] = {}
         self._out: list[str] = []
         self._at = 0
         self._in = ""
+        self._encode_root = self._encoder(root)
+        self._decode_root = self._decoder(root)
 
     def dumps(self, value: Any) -> tuple[str, str]:
-        """(JSON, the long texts it refers to)."""
         self._out, self._at = [], 0
         try:
-            text = json.dumps(value, default=self._encode, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+            text = orjson.dumps(self._encode_root(value)).decode()
             return text, "".join(self._out)
         finally:
             self._out = []
@@ -104,53 +53,158 @@ class Codec:
     def loads(self, text: str | bytes, texts: str = "") -> Any:
         self._in = texts
         try:
-            return json.loads(text, object_hook=self._decode)
-        except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:
+            return self._decode_root(orjson.loads(text))
+        except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:  # orjson.JSONDecodeError is a ValueError
             raise ValueError(f"not a cached value: {exc}") from exc
         finally:
             self._in = ""
 
-    def _encode(self, value: Any) -> Any:
-        name = type(value).__name__
-        if name in self._classes and type(value) is self._classes[name][0]:
-            _, names, _, texts = self._classes[name]
-            values = [getattr(value, n) for n in names]
-            for i in texts:
-                v = values[i]
-                if len(v) >= LONG:
-                    values[i] = [self._at, self._at + len(v)]
-                    self._out.append(v)
-                    self._at += len(v)
-            return {"@": name, "v": values}
-        if isinstance(value, datetime):
-            return _encode_datetime(value)
-        if isinstance(value, timedelta):
-            return [value.days, value.seconds, value.microseconds]
-        if isinstance(value, Path):
-            return str(value)
-        raise TypeError(f"the cache cannot hold a {name}")
+    # Encoders: value -> JSON-able, by the declared type.
 
-    def _decode(self, obj: dict[str, Any]) -> Any:
-        cls, names, converts, texts = self._classes[obj["@"]]
-        values = obj["v"]
-        if len(values) != len(names):
-            raise ValueError(f"{obj['@']}: {len(values)} values for {len(names)} fields")
-        for i, convert in converts:
-            values[i] = convert(values[i])
-        for i in texts:
-            v = values[i]
-            if v.__class__ is not str:
-                start, end = v
-                if not 0 <= start <= end <= len(self._in):
-                    raise ValueError(f"{obj['@']}: text {start}-{end} is not in the cached texts")
-                values[i] = self._in[start:end]
-        item = object.__new__(cls)
-        for name, value in zip(names, values):
-            object.__setattr__(item, name, value)
-        return item
+    def _encoder(self, hint: Any) -> Encode:
+        if hint not in self._encoders:
+            self._encoders[hint] = lambda v: self._encoders[hint](v)  # recursive types: resolved on first use
+            self._encoders[hint] = self._make_encoder(hint)
+        return self._encoders[hint]
+
+    def _make_encoder(self, hint: Any) -> Encode:
+        if hint in (int, float, bool, NoneType):
+            return _same
+        if hint is str:
+            return self._encode_text
+        if hint is datetime:
+            return _encode_datetime
+        if hint is timedelta:
+            return lambda v: [v.days, v.seconds, v.microseconds]
+        if hint is Path:
+            return str
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if origin is tuple and args[1:] != (Ellipsis,):  # tuple[str, int, int]: by position
+            each = [self._encoder(a) for a in args]
+            return lambda v: [encode(x) for encode, x in zip(each, v, strict=True)]
+        if origin is tuple:
+            item = self._encoder(args[0])
+            return lambda v: [item(x) for x in v]
+        if origin in (typing.Union, UnionType):
+            classes = [a for a in args if a is not NoneType]
+            if len(classes) == 1:
+                inner = self._encoder(classes[0])
+                return lambda v: None if v is None else inner(v)
+            by_class = {c: (c.__name__, self._encoder(c)) for c in classes}
+
+            def tagged(v: Any) -> Any:
+                if v is None:
+                    return None
+                name, encode = by_class[type(v)]
+                return [name, encode(v)]
+
+            return tagged
+        if isinstance(hint, type) and is_dataclass(hint):
+            parts = [(f.name, self._encoder(h)) for f, h in _fields(hint)]
+            return lambda v: [encode(getattr(v, name)) for name, encode in parts]
+        raise TypeError(f"the cache cannot hold a {hint!r}")
+
+    def _encode_text(self, value: str) -> Any:
+        if not isinstance(value, str):
+            raise TypeError(f"expected text, got {type(value).__name__}")
+        if len(value) < LONG:
+            return value
+        start = self._at
+        self._out.append(value)
+        self._at += len(value)
+        return [start, self._at]
+
+    # Decoders: JSON value -> value of the declared type.
+
+    def _decoder(self, hint: Any) -> Decode:
+        if hint not in self._decoders:
+            self._decoders[hint] = lambda v: self._decoders[hint](v)
+            self._decoders[hint] = self._make_decoder(hint)
+        return self._decoders[hint]
+
+    def _make_decoder(self, hint: Any) -> Decode:
+        if hint in (int, float, bool):
+            return _checked(hint)
+        if hint is NoneType:
+            return _checked(NoneType)
+        if hint is str:
+            return self._decode_text
+        if hint is datetime:
+            return _as_datetime
+        if hint is timedelta:
+            return lambda v: timedelta(v[0], v[1], v[2])
+        if hint is Path:
+            return lambda v: Path(_checked(str)(v))
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if origin is tuple and args[1:] != (Ellipsis,):
+            each = [self._decoder(a) for a in args]
+            return lambda v: tuple(decode(x) for decode, x in zip(each, v, strict=True))
+        if origin is tuple:
+            item = self._decoder(args[0])
+            return lambda v: tuple(map(item, v))
+        if origin in (typing.Union, UnionType):
+            classes = [a for a in args if a is not NoneType]
+            if len(classes) == 1:
+                inner = self._decoder(classes[0])
+                return lambda v: None if v is None else inner(v)
+            by_name = {c.__name__: self._decoder(c) for c in classes}
+            return lambda v: None if v is None else by_name[v[0]](v[1])
+        if isinstance(hint, type) and is_dataclass(hint):
+            return self._dataclass_decoder(hint)
+        raise TypeError(f"the cache cannot hold a {hint!r}")
+
+    def _dataclass_decoder(self, cls: type) -> Decode:
+        """Straight-line code for one class, made from its own field list (never from cached data),
+        as dataclasses makes __init__: a loop over the fields costs twice as much per object."""
+        env: dict[str, Any] = {"_new": object.__new__, "_put": object.__setattr__, "_cls": cls, "_text": self._decode_text,
+                               "ValueError": ValueError}
+        lines = []
+        for i, (f, hint) in enumerate(_fields(cls)):
+            if hint is str:  # short texts as they are; long ones from beside the JSON
+                value = f"(v[{i}] if v[{i}].__class__ is str else _text(v[{i}]))"
+            elif hint in (int, float, bool):  # as they are: a check each would double the cost
+                value = f"v[{i}]"
+            else:
+                env[f"_d{i}"] = self._decoder(hint)
+                value = f"_d{i}(v[{i}])"
+            lines.append(f"    _put(o, {f.name!r}, {value})")
+        source = (f"def decode(v):\n    if v.__class__ is not list or len(v) != {len(lines)}:\n"
+                  f"        raise ValueError({cls.__name__ + ': expected ' + str(len(lines)) + ' values'!r})\n"
+                  "    o = _new(_cls)\n" + "\n".join(lines) + "\n    return o\n")
+        exec(compile(source, f"<decode {cls.__name__}>", "exec"), env)  # noqa: S102 - code made from the class, not from data
+        return env["decode"]  # type: ignore[no-any-return]
+
+    def _decode_text(self, value: Any) -> str:
+        if value.__class__ is str:
+            return value  # type: ignore[no-any-return]
+        start, end = value
+        if not 0 <= start <= end <= len(self._in):
+            raise ValueError(f"text {start}-{end} is not in the cached texts")
+        return self._in[start:end]
+
+
+def _fields(cls: type) -> list[tuple[Any, Any]]:
+    hints = typing.get_type_hints(cls)
+    return [(f, hints[f.name]) for f in fields(cls)]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _checked(kind: type) -> Decode:
+    def check(value: Any) -> Any:
+        if value.__class__ is not kind and not (kind is float and value.__class__ is int):
+            raise ValueError(f"expected {kind.__name__}, got {type(value).__name__}")
+        return value
+
+    return check
 
 
 def _encode_datetime(value: datetime) -> list[Any]:
+    """[year, month, day, hour, minute, second, microsecond, fold, zone]: a named zone by its name,
+    so a decoded date has the same zone object (and so the same offsets and names) as a parsed
+    one; a fixed offset in seconds; None for a naive time."""
     tz = value.tzinfo
     fields = [value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond, value.fold]
     if isinstance(tz, ZoneInfo):
@@ -161,3 +215,13 @@ def _encode_datetime(value: datetime) -> list[Any]:
     if isinstance(tz, timezone) and offset is not None:
         return [*fields, offset.total_seconds()]
     raise TypeError(f"the cache cannot hold a time zone of type {type(tz).__name__}")
+
+
+def _as_datetime(value: list[Any]) -> datetime:
+    *parts, fold, zone = value
+    if isinstance(zone, str):
+        tz = _ZONES.get(zone) or _ZONES.setdefault(zone, ZoneInfo(zone))
+        return datetime(*parts, tzinfo=tz, fold=fold)
+    if zone is None:
+        return datetime(*parts, fold=fold)
+    return datetime(*parts, tzinfo=timezone(timedelta(seconds=zone)), fold=fold)

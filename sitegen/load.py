@@ -18,7 +18,7 @@ from .cache import DocCache, StatSig, digest, stat_sig, trusted_stat
 from .codec import Codec
 from .config import SiteConfig
 from .media import MediaError, read_audio_infos, read_transcript
-from .models import Article, Chapter, Cue, Drill, Episode, Media, Page, Reference, Transcript, compact
+from .models import compact
 from .parse import MediaFacts, Parsed, parse_doc
 from .problems import Problem, rel
 from .sources import MAX_FILE_BYTES, SECTIONS, SourceDoc, read_source, slug_from_name
@@ -76,7 +76,7 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
 
 
 # What the build cache may hold: decoding it can only make these.
-DOC_CODEC = Codec(Loaded, Problem, Episode, Article, Drill, Page, Media, Chapter, Cue, Transcript, Reference)
+DOC_CODEC = Codec(Loaded)
 
 
 def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now_ns: int,
