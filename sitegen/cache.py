@@ -64,6 +64,7 @@ class DocCache:
     # that a later edit must change the mtime: a match means the bytes are the same, unread.
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     read: dict[str, tuple[Any, tuple[int, int] | None]] = field(default_factory=dict)  # as read, to skip rewriting
+    art: StatSig | None = None  # the show art as a build last found it good: not opened again while it stays so
 
 
 class CacheError(Exception):
@@ -217,6 +218,12 @@ def read_doc_cache(folder: Path | None, codec: Codec) -> DocCache:
         finally:
             gc.enable()
         cache.config, cache.docs, cache.stats, cache.read = row[0], docs, stats, read
+        art = conn.execute("SELECT value FROM meta WHERE name = 'art'").fetchone()
+        try:
+            v = orjson.loads(art[0]) if art else None
+            cache.art = (str(v[0]), int(v[1]), int(v[2])) if v else None
+        except (TypeError, ValueError, IndexError, KeyError):
+            cache.art = None
     return cache
 
 
@@ -265,6 +272,9 @@ def _write_docs(conn: sqlite3.Connection, docs: DocCache, codec: Codec) -> None:
     conn.executemany("DELETE FROM docs WHERE rel = ?", ((rel,) for rel in was if rel not in docs.docs))
     conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?)", changed())
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('config', ?)", (docs.config,))
+    conn.execute("DELETE FROM meta WHERE name = 'art'")
+    if docs.art is not None:
+        conn.execute("INSERT INTO meta VALUES ('art', ?)", (orjson.dumps(docs.art).decode(),))
 
 
 def read_pieces(folder: Path | None, name: str) -> tuple[str, dict[str, tuple[int, int]]] | None:

@@ -7,7 +7,6 @@ changes. Large cold builds parse in several processes; the result is the same as
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -117,6 +116,8 @@ def _parse_all(misses: list[tuple[SourceFile, str]], config: SiteConfig, meanwhi
     if len(misses) < PARALLEL_FROM or workers < 2:
         meanwhile()
         return [parse_file(f, content, config) for f, content in misses]
+    from concurrent.futures import ProcessPoolExecutor  # here: its 10 ms import pays only for a cold build
+
     size = max(8, len(misses) // (workers * 4))
     chunks = [misses[i:i + size] for i in range(0, len(misses), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:

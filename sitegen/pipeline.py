@@ -17,7 +17,7 @@ from . import ENGINE_VERSION
 from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_link_problems, read_static
-from .cache import CacheError, DocCache, Index, digest, forget_index, read_doc_cache, read_index, stat_sig, write_cache
+from .cache import CacheError, DocCache, Index, digest, forget_index, racy, read_doc_cache, read_index, stat_sig, write_cache
 from .config import SiteConfig, config_line
 from .digests import Digests, tree_digest
 from .frontmatter import LoadedYaml
@@ -122,7 +122,7 @@ def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int
     root = opts.root
     key = digest(ENGINE_VERSION, engine_signature(), config)
     if docs.config != key:
-        docs.config, docs.docs = key, {}
+        docs.config, docs.docs, docs.art = key, {}, None
     problems = list(stray) + read_link_problems(root)  # static/ and templates/: content/ is in stray
     for f in files:
         if f.slug is None:
@@ -130,11 +130,21 @@ def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int
             problems.append(Problem(f.rel, 0, f"file name {f.path.name!r} does not fit; name it {pattern}"))
     good = [f for f in files if f.slug is not None]
     loaded = load_items(good, config, docs, now_ns, meanwhile)
-    problems += read_show_art(root, config.podcast.image, config_line(root, "podcast", "image"))
+    problems += _show_art(root, config, docs, now_ns)
     known = frozenset(f"{f.section}/{f.slug}" for f in good)
     site = assemble_site(config, loaded, read_program(root), now, line_of=_line_finder(root, good), drafts=opts.drafts,
                          future=opts.future, earlier=problems, known=known)
     return site, loaded
+
+
+def _show_art(root: Path, config: SiteConfig, docs: DocCache, now_ns: int) -> list[Problem]:
+    """The show art's problems; Pillow opens it only when it changed since a build found it good."""
+    sig = stat_sig(root / config.podcast.image)
+    if docs.art is not None and docs.art == sig:
+        return []
+    found = read_show_art(root, config.podcast.image, config_line(root, "podcast", "image"))
+    docs.art = sig if not found and not racy(sig[2], now_ns) else None
+    return found
 
 
 def read_program(root: Path) -> LoadedYaml | None:

@@ -344,3 +344,21 @@ def test_an_unwritable_cache_costs_time_never_the_build(sample: Path, tmp_path: 
     assert first.warnings and "cache" in first.warnings[0]
     EDITS["edit an episode"](sample)
     assert warm(sample, pdf=False) == cold(sample, tmp_path, pdf=False)
+
+
+def test_the_show_art_is_opened_again_only_when_it_changed(sample: Path, monkeypatch: pytest.MonkeyPatch):
+    import sitegen.art as art
+    from sitegen.problems import BuildError
+
+    build_site(sample, pdf=False)
+    real, opened = art.check_art, []
+    monkeypatch.setattr(art, "check_art", lambda path, **kw: (opened.append(path), real(path, **kw))[1])
+    EDITS["edit an episode"](sample)
+    build_site(sample, pdf=False)
+    assert not any(p.name == "cover.jpg" for p in opened)
+    cover = next((sample / "static").rglob("cover.jpg"))
+    from PIL import Image
+
+    Image.new("RGB", (1400, 1500)).save(cover)  # not square: must be seen
+    with pytest.raises(BuildError, match="1400x1500"):
+        build_site(sample, pdf=False)
