@@ -6,7 +6,6 @@ all the build stops after comparing file signatures. Output is the same as a col
 """
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,16 +19,16 @@ from .assets import read_link_problems, read_static
 from .cache import CacheError, DocCache, Index, digest, forget_index, racy, read_doc_cache, read_index, stat_sig, write_cache
 from .config import SiteConfig, config_line
 from .digests import Digests, tree_digest
+from .freshness import Inputs, engine_signature, input_signature, is_current, read_inputs, read_options_config
 from .frontmatter import LoadedYaml
 from .load import DOC_CODEC, Loaded, list_sources, load_items
 from .models import Site
+from .options import BuildOptions, BuildResult, unchanged_result
 from .pieces import Pieces, Written
 from .plan import check_unique_outputs, plan_pages
 from .problems import Problem
 from .sources import read_source, read_yaml
 from .urls import Urls
-from .freshness import Inputs, engine_signature, input_signature, is_current, read_inputs, read_options_config
-from .options import BuildOptions, BuildResult, unchanged_result
 from .write import Staging, WriteStats, check_output_folder
 
 LARGE_ARCHIVE = 2000  # posts from which the feed and search index take tens of MB to build
