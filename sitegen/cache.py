@@ -108,10 +108,11 @@ def _connect(folder: Path, create: bool) -> sqlite3.Connection:
     elif not path.is_file():
         raise sqlite3.OperationalError("no cache yet")
     conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-    # A commit appends to the write-ahead log without waiting for the disk; a crash or power cut
-    # can lose the last build's record (costing time) but never leaves a half-written one.
+    # A commit must be all or nothing when a build is stopped or crashes: the write-ahead log gives
+    # that without waiting for the disk. Waiting would make it survive a power cut too, at 5-10 ms
+    # a build; a cache lost that way costs one slower build, and a damaged file is replaced.
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA synchronous=OFF")
     return conn
 
 
