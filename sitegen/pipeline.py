@@ -259,7 +259,9 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
             jobs.append(lambda name=name, paper=paper: put({name: _pdf(html.decode("utf-8"), paper, urls, copies, epoch)}))
     progress(f"rendering {len(todo)} of {len(pages)} pages" + (f" and {len(papers)} PDF guide(s)" if papers else ""))
     step = max(50, len(todo) // 8)
+    page_jobs = set()
     for i in range(0, len(todo), step):
+        page_jobs.add(len(jobs))
         jobs.append(lambda part=todo[i:i + step]: put(render_pages(site, part, urls, templates, template_globals)))
     small: list[tuple[str, Callable[[], bytes]]] = []
     for name, (d, make) in generated.items():
@@ -277,7 +279,10 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     big = len(todo) >= 200 or len(papers) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
     if big and len(todo) >= 200:  # many pages for the workers: compile once here, not once in each
         compile_templates(templates)
-    counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy))
+    # A few pages are rendered here while the workers make the feeds: compiling their templates
+    # (none are kept on disk) then overlaps the workers' jobs instead of following them.
+    here = frozenset(page_jobs) if big and len(todo) < 200 else frozenset()
+    counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy), here=here)
     if staging:
         counts += [staging.keep(name) for name in sorted(keep)]
         counts += [staging.copy(name, src) for name, src in copies.items()]
@@ -303,11 +308,13 @@ def _pdf(html: str, paper: str, urls: Urls, copies: dict[str, Path], epoch: int)
 _JOBS: list[Callable[[], tuple[int, int]]] = []
 
 
-def run_jobs(jobs: list[Callable[[], tuple[int, int]]], parallel: bool, heavy: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+def run_jobs(jobs: list[Callable[[], tuple[int, int]]], parallel: bool, heavy: frozenset[int] = frozenset(),
+             here: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """Run jobs, on every core when it pays. Forked workers inherit the jobs (closures over the
     site and the staging folder) and write their files themselves; only counts come back.
     Jobs in `heavy` (whole-archive feeds, PDFs) each get a fresh worker, so no process holds
-    two of them: peak memory stays the parent's plus one job."""
+    two of them: peak memory stays the parent's plus one job. Jobs in `here` run in this
+    process once the workers have theirs."""
     import gc
     import multiprocessing
     import os
@@ -323,12 +330,13 @@ def run_jobs(jobs: list[Callable[[], tuple[int, int]]], parallel: bool, heavy: f
     # copies) the parent's memory.
     gc.freeze()
     ctx = multiprocessing.get_context("fork")
-    light = [i for i in range(len(jobs)) if i not in heavy]
+    light = [i for i in range(len(jobs)) if i not in heavy and i not in here]
     try:
         with ctx.Pool(workers) as many, ctx.Pool(workers, maxtasksperchild=1) as fresh:
             alone = {i: fresh.apply_async(_run_job, (i,)) for i in sorted(heavy)}
             shared = many.map_async(_run_job, light, chunksize=1)
-            results = {i: r.get() for i, r in alone.items()}
+            results = {i: jobs[i]() for i in sorted(here)}
+            results.update({i: r.get() for i, r in alone.items()})
             results.update(zip(light, shared.get()))
             return [results[i] for i in range(len(jobs))]
     finally:
