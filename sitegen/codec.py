@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import typing
 from dataclasses import fields, is_dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, Callable
@@ -218,10 +218,9 @@ def _encode_datetime(value: datetime) -> list[Any]:
 
 
 def _as_datetime(value: list[Any]) -> datetime:
-    *parts, fold, zone = value
+    y, mo, d, h, mi, s, us, fold, zone = value
     if isinstance(zone, str):
-        tz = _ZONES.get(zone) or _ZONES.setdefault(zone, ZoneInfo(zone))
-        return datetime(*parts, tzinfo=tz, fold=fold)
-    if zone is None:
-        return datetime(*parts, fold=fold)
-    return datetime(*parts, tzinfo=timezone(timedelta(seconds=zone)), fold=fold)
+        tz: tzinfo | None = _ZONES.get(zone) or _ZONES.setdefault(zone, ZoneInfo(zone))
+    else:
+        tz = None if zone is None else timezone(timedelta(seconds=zone))
+    return datetime(y, mo, d, h, mi, s, us, tzinfo=tz, fold=fold)

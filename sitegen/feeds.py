@@ -223,7 +223,7 @@ def build_search_index(site: Site, urls: Urls, pieces: Pieces | None = None,
     parts: list[tuple[str, Part]] = []
     for i, (kind, x) in enumerate(items):
         key = key_of(x) if key_of is not None else str(i)
-        entry = store.get(key) if store is not None else None
+        entry: Part | None = store.get(key) if store is not None else None
         if entry is None:
             tags = [x.level, *x.where] if kind.startswith("Drill") else list(x.tags)
             entry = json.dumps({"kind": kind, "title": x.title, "url": urls.path(f"{x.section}/{x.slug}/"), "summary": x.summary,

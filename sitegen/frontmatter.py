@@ -117,12 +117,13 @@ def _scan_events(text: str) -> tuple[int, str] | None:
     event stream: libyaml parses iteratively, so nothing recurses however deep the text nests."""
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
+        line = event.start_mark.line if event.start_mark is not None else 0
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            return event.start_mark.line, _ALIASES
+            return line, _ALIASES
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return event.start_mark.line, (f"lists and mappings nest more than {MAX_DEPTH} levels deep here; "
+                return line, (f"lists and mappings nest more than {MAX_DEPTH} levels deep here; "
                                                 f"at most {MAX_DEPTH} are allowed: flatten the structure")
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
@@ -186,7 +187,7 @@ def _walk(node: yaml.Node, key: Key, first: int, lines: dict[Key, int], errors: 
         if problem:
             name = ".".join(str(k) for k in key) or "value"
             errors.append((line, f"{name}: {problem}"))
-    elif escapes and node.style == '"' and (bad := CONTROL.search(node.value)):
+    elif escapes and isinstance(node, yaml.ScalarNode) and node.style == '"' and (bad := CONTROL.search(node.value)):
         name = ".".join(str(k) for k in key) or "value"  # the file has none; an escape such as \0 made it
         errors.append((line, f"{name}: an escape makes the control character U+{ord(bad.group()):04X}, which feeds "
                              "cannot carry; remove it"))

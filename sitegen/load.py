@@ -90,9 +90,9 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now
     misses: list[tuple[SourceFile, str]] = []
     for f in files:
         st = f.path.stat()
-        hit = cache.docs.get(f.rel)
+        hit: Loaded | None = cache.docs.get(f.rel)
         fresh = hit is not None and all(stat_sig(p) == (p, s, m) for p, s, m in hit.deps)
-        if fresh and cache.stats.get(f.rel) == (st.st_size, st.st_mtime_ns):
+        if hit is not None and fresh and cache.stats.get(f.rel) == (st.st_size, st.st_mtime_ns):
             out[f.rel] = hit
             stats[f.rel] = cache.stats[f.rel]
             continue
@@ -100,7 +100,7 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now
         content = digest(f.path.read_bytes()) if st.st_size <= MAX_FILE_BYTES else digest("too large", st.st_size, st.st_mtime_ns)
         if (trusted := trusted_stat(st, now_ns)) is not None:
             stats[f.rel] = trusted
-        if fresh and hit.content == content:
+        if hit is not None and fresh and hit.content == content:
             out[f.rel] = hit
         else:
             misses.append((f, content))

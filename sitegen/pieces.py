@@ -10,7 +10,7 @@ size and modification time as the build recorded). Anything that does not match 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple, Union
+from typing import NamedTuple, Sequence, Union
 
 from .cache import CacheError, read_pieces, stat_sig, write_pieces
 
@@ -62,7 +62,7 @@ class Pieces:
             pass  # costs time next build, never correctness
 
 
-def join(head: bytes, parts: list[tuple[str, Part]], tail: bytes, sep: bytes = b"") -> tuple[bytes, dict[str, Span]]:
+def join(head: bytes, parts: Sequence[tuple[str, Part]], tail: bytes, sep: bytes = b"") -> tuple[bytes, dict[str, Span]]:
     """head + parts (separated by sep) + tail, and the span of each keyed part in the result."""
     spans: dict[str, Span] = {}
     chunks: list[Part] = [head]

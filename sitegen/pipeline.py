@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -224,7 +225,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     for ep in site.episodes:
         if ep.chapters:
             generated[f"episodes/{ep.slug}/chapters.json"] = (dig.of("chapters", dig.item(ep)),
-                                                              lambda ep=ep: build_chapters_json(ep, site, urls))
+                                                              partial(build_chapters_json, ep, site, urls))
         for media in (ep.audio, ep.transcript.file if ep.transcript else None, ep.image):
             if media is not None and media.source is not None:
                 copies[media.href] = media.source
@@ -256,13 +257,13 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
         epoch = int(site.program.updated.timestamp())
         for name, paper in papers.items():
             heavy.append(len(jobs))
-            jobs.append(lambda name=name, paper=paper: put({name: _pdf(html.decode("utf-8"), paper, urls, copies, epoch)}))
+            jobs.append(partial(lambda name, paper: put({name: _pdf(html.decode("utf-8"), paper, urls, copies, epoch)}), name, paper))
     progress(f"rendering {len(todo)} of {len(pages)} pages" + (f" and {len(papers)} PDF guide(s)" if papers else ""))
     step = max(50, len(todo) // 8)
     page_jobs = set()
     for i in range(0, len(todo), step):
         page_jobs.add(len(jobs))
-        jobs.append(lambda part=todo[i:i + step]: put(render_pages(site, part, urls, templates, template_globals)))
+        jobs.append(partial(lambda part: put(render_pages(site, part, urls, templates, template_globals)), todo[i:i + step]))
     small: list[tuple[str, Callable[[], bytes]]] = []
     for name, (d, make) in generated.items():
         if unchanged(name, d):
@@ -270,11 +271,11 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
         if name in (c.podcast.feed, "search.json"):  # the whole archive: a job of its own
             if len(site.episodes) + len(site.articles) >= LARGE_ARCHIVE:
                 heavy.append(len(jobs))  # and a fresh worker, so no process holds two
-            jobs.append(lambda name=name, make=make: put({name: make()}))
+            jobs.append(partial(lambda name, make: put({name: make()}), name, make))
         else:
             small.append((name, make))
     for i in range(0, len(small), 100):  # chapters, sitemap, robots: many small files, few jobs
-        jobs.append(lambda part=small[i:i + 100]: put({name: make() for name, make in part}))
+        jobs.append(partial(lambda part: put({name: make() for name, make in part}), small[i:i + 100]))
     # Worth a fork: many pages, both PDFs, or several jobs over a large archive.
     big = len(todo) >= 200 or len(papers) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
     if big and len(todo) >= 200:  # many pages for the workers: compile once here, not once in each
