@@ -4,11 +4,11 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 from .config import SiteConfig
 from .frontmatter import LoadedYaml
-from .models import Article, Drill, Episode, Site, Tag
+from .models import Article, Drill, Episode, Item, Page, Post, Site, Tag
 from .load import Loaded
 from .parse import parse_program
 from .problems import BuildError, Problem
@@ -25,35 +25,28 @@ def assemble_site(config: SiteConfig, loaded: list[Loaded], program_yaml: Loaded
                   earlier: Iterable[Problem] = (), known: frozenset[str] = frozenset()) -> Site:
     """`line_of(path, key)` finds a key's line for problems that span files (only on the error path)."""
     problems: list[Problem] = list(earlier)
-    parsed: dict[str, list[Any]] = defaultdict(list)
     for entry in loaded:
         problems.extend(entry.problems)
-        if entry.item is not None:
-            parsed[entry.item.section].append(entry.item)
+    items = [entry.item for entry in loaded if entry.item is not None]
+    all_episodes, all_articles, all_drills = _only(Episode, items), _only(Article, items), _only(Drill, items)
 
-    problems += _unique(line_of, parsed["episodes"], lambda e: e.number, "number", "episode number")
-    problems += _unique(line_of, parsed["episodes"], lambda e: e.guid, "guid", "guid")
-    problems += _unique(line_of, parsed["episodes"], lambda e: e.slug, "", "slug (the file name after the number)")
-    problems += _unique(line_of, parsed["drills"], lambda d: d.order, "order", "order")
-    problems += _tag_clashes(line_of, parsed["episodes"] + parsed["articles"])
+    problems += _unique(line_of, all_episodes, lambda e: e.number, "number", "episode number")
+    problems += _unique(line_of, all_episodes, lambda e: e.guid, "guid", "guid")
+    problems += _unique(line_of, all_episodes, lambda e: e.slug, "", "slug (the file name after the number)")
+    problems += _unique(line_of, all_drills, lambda d: d.order, "order", "order")
+    problems += _tag_clashes(line_of, [*all_episodes, *all_articles])
 
-    def public(item: Any) -> bool:
-        return (drafts or not item.draft) and (future or not hasattr(item, "published") or item.published <= now)
+    def public(item: Item) -> bool:
+        scheduled = isinstance(item, Post) and item.published > now  # drills and pages have no date
+        return (drafts or not item.draft) and (future or not scheduled)
 
-    episodes = tuple(sorted(filter(public, parsed["episodes"]), key=lambda e: (e.published, e.number), reverse=True))
-    articles = tuple(sorted(filter(public, parsed["articles"]), key=lambda a: (a.published, a.slug), reverse=True))
-    drills = tuple(sorted(filter(public, parsed["drills"]), key=lambda d: d.order))
-    pages = tuple(sorted(filter(public, parsed["pages"]), key=lambda p: p.slug))
+    episodes = tuple(sorted(filter(public, all_episodes), key=lambda e: (e.published, e.number), reverse=True))
+    articles = tuple(sorted(filter(public, all_articles), key=lambda a: (a.published, a.slug), reverse=True))
+    drills = tuple(sorted(filter(public, all_drills), key=lambda d: d.order))
+    pages = tuple(sorted(filter(public, _only(Page, items)), key=lambda p: p.slug))
 
-    existing = {ref for ref in known if ref.startswith(("episodes/", "articles/"))}
-    published = {f"{x.section}/{x.slug}" for x in episodes + articles}
-    for d in parsed["drills"]:
-        for i, ref in enumerate(d.related):
-            if ref not in existing:
-                hint = difflib.get_close_matches(ref, sorted(existing), n=1)
-                problems.append(Problem(d.source, line_of(d.source, ("related", i)),
-                                        f"related: {ref!r} is not an episode or article"
-                                        + (f"; did you mean {hint[0]!r}?" if hint else "; use section/slug of an existing file")))
+    problems += _unknown_related(line_of, all_drills, known)
+    published = {x.ref for x in episodes + articles}
     drills = tuple(_drop_unpublished(d, published) for d in drills)
 
     program = None
@@ -72,6 +65,27 @@ def assemble_site(config: SiteConfig, loaded: list[Loaded], program_yaml: Loaded
     return Site(config, episodes, articles, drills, program, pages, _tags(episodes, articles), drafts or future, now)
 
 
+T = TypeVar("T")
+
+
+def _only(kind: type[T], items: list[Item]) -> list[T]:
+    return [x for x in items if isinstance(x, kind)]
+
+
+def _unknown_related(line_of: LineOf, drills: list[Drill], known: frozenset[str]) -> list[Problem]:
+    """A drill's `related` must name an episode or article file, drafts included."""
+    existing = {ref for ref in known if ref.startswith(("episodes/", "articles/"))}
+    out = []
+    for d in drills:
+        for i, ref in enumerate(d.related):
+            if ref not in existing:
+                hint = difflib.get_close_matches(ref, sorted(existing), n=1)
+                out.append(Problem(d.source, line_of(d.source, ("related", i)),
+                                   f"related: {ref!r} is not an episode or article"
+                                   + (f"; did you mean {hint[0]!r}?" if hint else "; use section/slug of an existing file")))
+    return out
+
+
 def _unique(line_of: LineOf, items: list[Any], key: Any, field: str, label: str) -> list[Problem]:
     seen: dict[Any, Any] = {}
     out = []
@@ -84,10 +98,10 @@ def _unique(line_of: LineOf, items: list[Any], key: Any, field: str, label: str)
     return out
 
 
-def _tag_clashes(line_of: LineOf, items: list[Any]) -> list[Problem]:
+def _tag_clashes(line_of: LineOf, items: list[Post]) -> list[Problem]:
     """Two different tags (knee-pain, knee pain) would write one page; drafts count too, so the
     clash shows before the draft is published."""
-    first: dict[str, tuple[str, Any, int]] = {}  # slug -> (tag, item, index in its tags)
+    first: dict[str, tuple[str, Post, int]] = {}  # slug -> (tag, item, index in its tags)
     out = []
     for item in sorted(items, key=lambda i: i.source):
         for i, tag in enumerate(item.tags):

@@ -1,12 +1,11 @@
 """What each output is made of, as a digest: equal digests mean equal bytes, so the page is not rendered again."""
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from .cache import digest
-from .models import Program, Site, Tag
+from .models import Item, Post, Program, Site, Tag
 from .plan import PageSpec
 
 
@@ -16,15 +15,15 @@ class Digests:
         self.items = item_digests  # source path -> digest of the file and its media
         self.base = base  # configuration, templates, assets, engine
 
-    def item(self, x: Any) -> str:
+    def item(self, x: Item) -> str:
         d = self.items[x.source]
         # In serve mode a "Scheduled" flag appears until the date passes: it depends on the clock.
-        if self.site.include_drafts and isinstance(getattr(x, "published", None), datetime) and x.published > self.site.now:
+        if self.site.include_drafts and isinstance(x, Post) and x.published > self.site.now:
             d += "s"
         return d
 
     def value(self, v: Any) -> str:
-        if hasattr(v, "source"):
+        if isinstance(v, Item):
             return self.item(v)
         if isinstance(v, (tuple, list)):
             return "[" + ",".join(self.value(x) for x in v) + "]"

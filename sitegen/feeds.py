@@ -11,9 +11,9 @@ from xml.sax.saxutils import escape
 from feedgen.feed import FeedGenerator
 
 from .feedext import register_extensions
-from .models import Episode, Site
+from .models import Article, Episode, Post, Site
 from .pieces import Part, Pieces, Span, join
-from .plan import PageSpec
+from .plan import ArticlePage, EpisodePage, PageSpec, TagPage, TranscriptPage
 from .urls import Urls
 
 GENERATOR = "Retro Stride sitegen"
@@ -118,7 +118,7 @@ def _podcast_xml(site: Site, urls: Urls, episodes: Sequence[Episode]) -> bytes:
 
 
 def _add_episode(fg: FeedGenerator, ep: Episode, site: Site, urls: Urls) -> None:
-    page = urls.absolute(f"episodes/{ep.slug}/")
+    page = urls.absolute(ep.url)
     fe = fg.add_entry(order="append")
     fe.title(ep.title)
     fe.link(href=page)
@@ -142,9 +142,9 @@ def _add_episode(fg: FeedGenerator, ep: Episode, site: Site, urls: Urls) -> None
         rel = "captions" if ep.transcript.file.mime in ("text/vtt", "application/x-subrip") else None
         fe.podcast20.podcast_transcript(urls.absolute(ep.transcript.file.href), ep.transcript.file.mime,
                                         language=site.config.language, rel=rel)
-        fe.podcast20.podcast_transcript(urls.absolute(f"episodes/{ep.slug}/transcript/"), "text/html", language=site.config.language)
+        fe.podcast20.podcast_transcript(urls.absolute(ep.transcript_page_url), "text/html", language=site.config.language)
     if ep.chapters:
-        fe.podcast20.podcast_chapters(urls.absolute(f"episodes/{ep.slug}/chapters.json"))
+        fe.podcast20.podcast_chapters(urls.absolute(ep.chapters_url))
 
 
 def build_chapters_json(ep: Episode, site: Site, urls: Urls) -> bytes:
@@ -172,9 +172,10 @@ def build_atom_feed(site: Site, urls: Urls) -> bytes:
     fg.updated(site.modified)
     fg.logo(urls.absolute("img/social.jpg"))
     fg.icon(urls.absolute("img/favicon-32.png"))
-    posts = sorted(site.episodes + site.articles, key=lambda x: (x.published, x.section, x.slug), reverse=True)[:ATOM_ENTRIES]  # type: ignore[operator]
+    everything: tuple[Post, ...] = site.episodes + site.articles
+    posts = sorted(everything, key=lambda x: (x.published, x.section, x.slug), reverse=True)[:ATOM_ENTRIES]
     for post in posts:
-        url = urls.absolute(f"{post.section}/{post.slug}/")
+        url = urls.absolute(post.url)
         fe = fg.add_entry(order="append")
         fe.id(url)
         fe.title(post.title)
@@ -183,7 +184,7 @@ def build_atom_feed(site: Site, urls: Urls) -> bytes:
         fe.updated(post.updated)
         fe.summary(post.summary)
         fe.content(urls.absolutize_html(post.body_html), type="html")
-        fe.author({"name": getattr(post, "author", c.author)})
+        fe.author({"name": post.author if isinstance(post, Article) else c.author})
         for tag in post.tags:
             fe.category(term=tag)
     return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
@@ -200,12 +201,11 @@ def build_sitemap(site: Site, pages: list[PageSpec], urls: Urls) -> bytes:
 
 
 def _lastmod(page: PageSpec, site: Site) -> datetime:
-    for key in ("episode", "article"):
-        if key in page.context:
-            return page.context[key].updated
-    if "tag" in page.context:
-        tag = page.context["tag"]
-        return max(x.updated for x in tag.episodes + tag.articles)
+    match page.kind:
+        case EpisodePage(episode=post) | TranscriptPage(episode=post) | ArticlePage(article=post):
+            return post.updated
+        case TagPage(tag=tag):
+            return max(x.updated for x in tag.episodes + tag.articles)
     return site.modified
 
 
@@ -226,7 +226,7 @@ def build_search_index(site: Site, urls: Urls, pieces: Pieces | None = None,
         entry: Part | None = store.get(key) if store is not None else None
         if entry is None:
             tags = [x.level, *x.where] if kind.startswith("Drill") else list(x.tags)
-            entry = json.dumps({"kind": kind, "title": x.title, "url": urls.path(f"{x.section}/{x.slug}/"), "summary": x.summary,
+            entry = json.dumps({"kind": kind, "title": x.title, "url": urls.path(x.url), "summary": x.summary,
                                 "tags": tags, "text": _words(x.body_html)}, ensure_ascii=False, separators=(",", ":")).encode()
         parts.append((key, entry))
     output, spans = join(b"[", parts, b"]", b",")

@@ -118,6 +118,25 @@ class Episode:
     def updated(self) -> datetime:
         return self.published
 
+    @property
+    def url(self) -> str:
+        return f"episodes/{self.slug}/"
+
+    @property
+    def ref(self) -> str:
+        """How a drill's `related` names it."""
+        return f"episodes/{self.slug}"
+
+    @property
+    def transcript_page_url(self) -> str:
+        """The HTML page of its transcript (only when it has one)."""
+        return f"episodes/{self.slug}/transcript/"
+
+    @property
+    def chapters_url(self) -> str:
+        """Its Podcasting 2.0 chapters JSON (only when it has chapters)."""
+        return f"episodes/{self.slug}/chapters.json"
+
 
 @compact
 @dataclass(frozen=True, slots=True)
@@ -135,6 +154,15 @@ class Article:
     draft: bool
 
     section = "articles"
+
+    @property
+    def url(self) -> str:
+        return f"articles/{self.slug}/"
+
+    @property
+    def ref(self) -> str:
+        """How a drill's `related` names it."""
+        return f"articles/{self.slug}"
 
 
 @compact
@@ -158,6 +186,10 @@ class Drill:
     draft: bool
 
     section = "drills"
+
+    @property
+    def url(self) -> str:
+        return f"drills/{self.slug}/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +226,14 @@ class Page:
 
     section = "pages"
 
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"  # pages sit at the top: /about/
+
+
+Post = Episode | Article  # dated, tagged: in the feeds, the lists and the tag pages
+Item = Episode | Article | Drill | Page  # anything parsed from one content file
+
 
 def format_clock(value: timedelta) -> str:
     """H:MM:SS or M:SS, whole seconds, as podcast apps and readers expect."""
@@ -203,12 +243,21 @@ def format_clock(value: timedelta) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+def tag_url(slug: str) -> str:
+    """A tag's page; its slug may be in any script (Urls.path percent-encodes it)."""
+    return f"tags/{slug}/"
+
+
 @dataclass(frozen=True, slots=True)
 class Tag:
     slug: str
     name: str
     episodes: tuple[Episode, ...]
     articles: tuple[Article, ...]
+
+    @property
+    def url(self) -> str:
+        return tag_url(self.slug)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,22 +1,132 @@
-"""Decide every page the site has: output path, template and what it shows."""
+"""Decide every page the site has: output path, what kind of page it is and what it shows."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, ClassVar
 
-from .models import Site
+from .models import Article, Drill, Episode, Page, Post, Program, Site, Tag
 from .problems import BuildError, Problem
+
+# Each kind of page is a type: its fields are the variables its template receives, so code that
+# asks "is this an episode's page?" matches on the type (seo, sitemap dates) and mypy checks it.
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage:
+    template: ClassVar[str] = "home.html"
+    latest_episodes: tuple[Episode, ...]
+    latest_articles: tuple[Article, ...]
+    program: Program
+    drills: tuple[Drill, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeListPage:
+    template: ClassVar[str] = "episode_list.html"
+    episodes: tuple[Episode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleListPage:
+    template: ClassVar[str] = "article_list.html"
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TagListPage:
+    template: ClassVar[str] = "tags.html"
+    tags: tuple[Tag, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DrillListPage:
+    template: ClassVar[str] = "drill_list.html"
+    drills: tuple[Drill, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GuidePage:
+    template: ClassVar[str] = "guide.html"
+    drills: tuple[Drill, ...]
+    program: Program
+    modified: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    template: ClassVar[str] = "search.html"
+
+
+@dataclass(frozen=True, slots=True)
+class NotFoundPage:
+    template: ClassVar[str] = "404.html"
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodePage:
+    template: ClassVar[str] = "episode.html"
+    episode: Episode
+    newer: Episode | None
+    older: Episode | None
+    drills: tuple[Drill, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptPage:
+    template: ClassVar[str] = "transcript.html"
+    episode: Episode
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    template: ClassVar[str] = "article.html"
+    article: Article
+    drills: tuple[Drill, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DrillPage:
+    template: ClassVar[str] = "drill.html"
+    drill: Drill
+    related: tuple[Post, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TagPage:
+    template: ClassVar[str] = "tag.html"
+    tag: Tag
+
+
+@dataclass(frozen=True, slots=True)
+class DocPage:
+    """A standalone page from content/pages (about, privacy)."""
+
+    template: ClassVar[str] = "page.html"
+    doc: Page
+
+
+PageKind = (HomePage | EpisodeListPage | ArticleListPage | TagListPage | DrillListPage | GuidePage | SearchPage
+            | NotFoundPage | EpisodePage | TranscriptPage | ArticlePage | DrillPage | TagPage | DocPage)
 
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     url: str  # site-relative URL, e.g. "episodes/knee-load/"
-    template: str
+    kind: PageKind = field(hash=False, compare=False)
     source: str  # what asked for it, for collision messages
-    context: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     title: str = ""
     description: str = ""
     in_sitemap: bool = True
+
+    @property
+    def template(self) -> str:
+        return self.kind.template
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The variables its template receives besides the common ones: the kind's fields."""
+        return {f.name: getattr(self.kind, f.name) for f in fields(self.kind)}
 
     @property
     def output(self) -> str:
@@ -25,45 +135,53 @@ class PageSpec:
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
+    pages = _fixed_pages(site) + _episode_pages(site)
+    for a in site.articles:
+        drills = tuple(d for d in site.drills if a.ref in d.related)
+        pages.append(PageSpec(a.url, ArticlePage(a, drills), a.source, a.title, a.summary))
+    for d in site.drills:
+        related = tuple(x for x in site.episodes + site.articles if x.ref in d.related)
+        pages.append(PageSpec(d.url, DrillPage(d, related), d.source, d.title, d.summary))
+    for t in site.tags:
+        pages.append(PageSpec(t.url, TagPage(t), f"tag {t.name!r}", f"Topic: {t.name}", f"Episodes and articles about {t.name}."))
+    for p in site.pages:
+        pages.append(PageSpec(p.url, DocPage(p), p.source, p.title, p.summary))
+    check_unique_outputs([(p.output, p.source) for p in pages])
+    return pages
+
+
+def _fixed_pages(site: Site) -> list[PageSpec]:
+    """The pages every site has, whatever its content."""
     c = site.config
-    pages = [
-        PageSpec("", "home.html", "the home page", {"latest_episodes": site.episodes[:4], "latest_articles": site.articles[:4],
-                                                    "program": site.program, "drills": site.drills}, c.title, c.description),
-        PageSpec("episodes/", "episode_list.html", "the episode archive", {"episodes": site.episodes}, "Episodes",
+    return [
+        PageSpec("", HomePage(site.episodes[:4], site.articles[:4], site.program, site.drills), "the home page",
+                 c.title, c.description),
+        PageSpec("episodes/", EpisodeListPage(site.episodes), "the episode archive", "Episodes",
                  f"Every episode of {c.title}, newest first, with show notes, chapters and transcripts."),
-        PageSpec("articles/", "article_list.html", "the article list", {"articles": site.articles}, "Articles",
+        PageSpec("articles/", ArticleListPage(site.articles), "the article list", "Articles",
                  f"Articles from {c.title} on backward walking and running for runners."),
-        PageSpec("tags/", "tags.html", "the tag index", {"tags": site.tags}, "Topics", f"Every topic on {c.title}."),
-        PageSpec("drills/", "drill_list.html", "the drill list", {"drills": site.drills}, "Drills",
+        PageSpec("tags/", TagListPage(site.tags), "the tag index", "Topics", f"Every topic on {c.title}."),
+        PageSpec("drills/", DrillListPage(site.drills), "the drill list", "Drills",
                  "Backward walking and running drills, from first steps to intervals, with doses, cues and safety notes."),
-        PageSpec("guide/", "guide.html", "the drill guide", {"drills": site.drills, "program": site.program, "modified": site.program.updated},
-                 site.program.title,
-                 site.program.summary),
-        PageSpec("search/", "search.html", "the search page", {}, "Search", f"Search the episodes and articles of {c.title}."),
-        PageSpec("404.html", "404.html", "the not-found page", {}, "Page not found", "This page does not exist.", in_sitemap=False),
+        PageSpec("guide/", GuidePage(site.drills, site.program, site.program.updated), "the drill guide",
+                 site.program.title, site.program.summary),
+        PageSpec("search/", SearchPage(), "the search page", "Search", f"Search the episodes and articles of {c.title}."),
+        PageSpec("404.html", NotFoundPage(), "the not-found page", "Page not found", "This page does not exist.", in_sitemap=False),
     ]
+
+
+def _episode_pages(site: Site) -> list[PageSpec]:
+    """Each episode's page, linked to its neighbours, and its transcript's page when it has one."""
+    pages = []
     episodes = site.episodes
     for i, ep in enumerate(episodes):
         newer = episodes[i - 1] if i > 0 else None
         older = episodes[i + 1] if i + 1 < len(episodes) else None
-        drills = tuple(d for d in site.drills if f"episodes/{ep.slug}" in d.related)
-        pages.append(PageSpec(f"episodes/{ep.slug}/", "episode.html", ep.source,
-                              {"episode": ep, "newer": newer, "older": older, "drills": drills}, ep.title, ep.summary))
+        drills = tuple(d for d in site.drills if ep.ref in d.related)
+        pages.append(PageSpec(ep.url, EpisodePage(ep, newer, older, drills), ep.source, ep.title, ep.summary))
         if ep.transcript:
-            pages.append(PageSpec(f"episodes/{ep.slug}/transcript/", "transcript.html", ep.source, {"episode": ep},
+            pages.append(PageSpec(ep.transcript_page_url, TranscriptPage(ep), ep.source,
                                   f"Transcript: {ep.title}", f"Full transcript of the episode {ep.title}."))
-    for a in site.articles:
-        drills = tuple(d for d in site.drills if f"articles/{a.slug}" in d.related)
-        pages.append(PageSpec(f"articles/{a.slug}/", "article.html", a.source, {"article": a, "drills": drills}, a.title, a.summary))
-    for d in site.drills:
-        related = tuple(x for x in site.episodes + site.articles if f"{x.section}/{x.slug}" in d.related)
-        pages.append(PageSpec(f"drills/{d.slug}/", "drill.html", d.source, {"drill": d, "related": related}, d.title, d.summary))
-    for t in site.tags:
-        pages.append(PageSpec(f"tags/{t.slug}/", "tag.html", f"tag {t.name!r}", {"tag": t}, f"Topic: {t.name}",
-                              f"Episodes and articles about {t.name}."))
-    for p in site.pages:
-        pages.append(PageSpec(f"{p.slug}/", "page.html", p.source, {"doc": p}, p.title, p.summary))
-    check_unique_outputs([(p.output, p.source) for p in pages])
     return pages
 
 

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from .models import tag_url
 from .schema import tag_slug
 
 
@@ -36,7 +37,7 @@ class Urls:
 
     def tag(self, name: str) -> str:
         """Path of a tag's page; the folder is the tag's slug, which may be in any script."""
-        return self.path(f"tags/{tag_slug(name)}/")
+        return self.path(tag_url(tag_slug(name)))
 
     def asset(self, target: str) -> str:
         """Path of a static file, fingerprinted when it is CSS or JS."""
