@@ -55,45 +55,56 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
         if is_current(inputs, opts):
             progress("no input changed since the last build")
             return unchanged_result(inputs.index.outputs, time.perf_counter() - started, inputs.out_dir)
-    root, config, out_dir, now, now_ns, cache_dir, index = (opts.root, inputs.config, inputs.out_dir, inputs.now, inputs.now_ns,
-                                                            inputs.cache_dir, inputs.index)
-    sigs, recent, hashed = inputs.sigs, inputs.recent, inputs.hashed
-    check_output_folder(out_dir, root, cache_dir, "--out" if opts.out else "site.toml",  # never replace what no build made
-                        index.outputs if index.out_dir == str(out_dir) else ())
-    files, stray = list_sources(root)
-    docs = read_doc_cache(cache_dir, DOC_CODEC) if opts.cache else DocCache()
+    check_output_folder(inputs.out_dir, opts.root, inputs.cache_dir, "--out" if opts.out else "site.toml",
+                        inputs.index.outputs if inputs.index.out_dir == str(inputs.out_dir) else ())
+    docs = read_doc_cache(inputs.cache_dir, DOC_CODEC) if opts.cache else DocCache()
+    site, loaded = read_site(opts, inputs, docs, progress)
+    outputs = write_outputs(opts, inputs, site, loaded, progress)
+    warnings = write_build_record(opts, inputs, loaded, docs, outputs) if opts.cache else ()
+    return BuildResult(site, outputs.pages, outputs.stats, time.perf_counter() - started, inputs.out_dir, warnings)
+
+
+def read_site(opts: BuildOptions, inputs: Inputs, docs: DocCache, progress: Progress) -> tuple[Site, list[Loaded]]:
+    """Every content file read, parsed (reusing what the cache holds) and assembled into a valid Site."""
+    files, stray = list_sources(opts.root)
     progress(f"reading {len(files)} content files")
     # A build that must make the PDFs loads their engine while workers parse, not once per PDF
     # worker; not for a large archive, where every worker would inherit its 25 MB.
-    cold_pdf = opts.pdf and len(files) < LARGE_ARCHIVE and not any(n.endswith(".pdf") for n in index.outputs)
-    site, loaded = load_site(opts, config, now, now_ns, files, stray, docs, meanwhile=_import_pdf_engine if cold_pdf else lambda: None)
+    cold_pdf = opts.pdf and len(files) < LARGE_ARCHIVE and not any(n.endswith(".pdf") for n in inputs.index.outputs)
+    return load_site(opts, inputs.config, inputs.now, inputs.now_ns, files, stray, docs,
+                     meanwhile=_import_pdf_engine if cold_pdf else lambda: None)
+
+
+def write_outputs(opts: BuildOptions, inputs: Inputs, site: Site, loaded: list[Loaded], progress: Progress) -> Outputs:
+    """Make what changed into a staging area and put it in place; on any error the last output stays as it was."""
+    index = inputs.index
     # Patch the last output in place when this cache knows it; otherwise write a whole new tree.
-    staging = Staging(out_dir, patch=bool(index.outputs) and index.out_dir == str(out_dir))
+    staging = Staging(inputs.out_dir, patch=bool(index.outputs) and index.out_dir == str(inputs.out_dir))
     try:
-        outputs = build_outputs(site, root, loaded, previous=index.outputs, staging=staging, pdf=opts.pdf, progress=progress,
+        outputs = build_outputs(site, opts.root, loaded, previous=index.outputs, staging=staging, pdf=opts.pdf, progress=progress,
                                 last_output=Path(index.out_dir) if index.out_dir else None,
-                                cache_dir=cache_dir if opts.cache else None)
+                                cache_dir=inputs.cache_dir if opts.cache else None)
         if staging.patch:
-            forget_index(cache_dir)  # a patch stopped midway must not look like a finished build
+            forget_index(inputs.cache_dir)  # a patch stopped midway must not look like a finished build
         staging.commit(outputs.digests, index.outputs)
     except BaseException:
         staging.discard()
         raise
-    stats = outputs.stats
-    warnings: tuple[str, ...] = ()
-    if opts.cache:
-        recorded = {}
-        for name, d in outputs.digests.items():
-            _, size, mtime = stat_sig(f"{out_dir}/{name}")
-            recorded[name] = (d, size, mtime)
-        dates = {e.rel: (e.content, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
-                         bool(getattr(e.item, "draft", False))) for e in loaded if e.item is not None}
-        signature = input_signature(sigs + [hashed[p] for p in sorted(recent)], opts, out_dir, dates, now)
-        try:
-            write_cache(cache_dir, Index(signature, str(out_dir), recorded, dates, tuple(sorted(recent))), docs, DOC_CODEC)
-        except CacheError as exc:
-            warnings = (f"the build cache could not be written ({exc}); the output is complete, the next build will be slower",)
-    return BuildResult(site, outputs.pages, stats, time.perf_counter() - started, out_dir, warnings)
+    return outputs
+
+
+def write_build_record(opts: BuildOptions, inputs: Inputs, loaded: list[Loaded], docs: DocCache, outputs: Outputs) -> tuple[str, ...]:
+    """What this build read and wrote, for the next one; warnings when it cannot be kept."""
+    recorded = {name: (d, *stat_sig(f"{inputs.out_dir}/{name}")[1:]) for name, d in outputs.digests.items()}
+    dates = {e.rel: (e.content, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
+                     bool(getattr(e.item, "draft", False))) for e in loaded if e.item is not None}
+    recent = sorted(inputs.recent)
+    signature = input_signature(inputs.sigs + [inputs.hashed[p] for p in recent], opts, inputs.out_dir, dates, inputs.now)
+    try:
+        write_cache(inputs.cache_dir, Index(signature, str(inputs.out_dir), recorded, dates, tuple(recent)), docs, DOC_CODEC)
+    except CacheError as exc:
+        return (f"the build cache could not be written ({exc}); the output is complete, the next build will be slower",)
+    return ()
 
 
 def check(opts: BuildOptions) -> BuildResult:
