@@ -77,30 +77,15 @@ def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Write
     """Render every stale output into `writer`, carry over the kept ones, copy the published files."""
     templates = make_environment(root / "templates", plan.template_digest)
     render = partial(_render, site, plan, templates, _template_globals(site, plan))
-    counts: list[Counts] = []
-    jobs: list[Job] = []
-    heavy: set[int] = set()
     pages = [o.page for o in stale.make if o.page is not None]
-    papers = [o for o in stale.make if o.paper is not None]
-    if papers:  # the PDFs are made from the guide page's HTML: render it once, here
-        progress("rendering the drill guide for its PDFs")
-        html = render([p for p in plan.pages if p.output == GUIDE])[GUIDE]
-        if GUIDE not in stale.keep:
-            counts.append(writer.put_all({GUIDE: html}))
-            pages = [p for p in pages if p.output != GUIDE]
-        epoch = int(site.program.updated.timestamp())
-        for o in papers:
-            heavy.add(len(jobs))
-            jobs.append(partial(_write_pdf, writer, o.path, html, o.paper or "", plan, epoch))
-    progress(f"rendering {len(pages)} of {len(plan.pages)} pages" + (f" and {len(papers)} PDF guide(s)" if papers else ""))
+    counts, jobs, heavy, pages = _pdf_jobs(site, plan, stale, writer, render, pages, progress)
+    progress(f"rendering {len(pages)} of {len(plan.pages)} pages" + (f" and {len(heavy)} PDF guide(s)" if heavy else ""))
     step = max(50, len(pages) // 8)
-    page_jobs = set()
-    for i in range(0, len(pages), step):
-        page_jobs.add(len(jobs))
-        jobs.append(partial(_write_pages, writer, render, pages[i:i + step]))
+    page_jobs = set(range(len(jobs), len(jobs) + -(-len(pages) // step)))
+    jobs += [partial(_write_pages, writer, render, pages[i:i + step]) for i in range(0, len(pages), step)]
     jobs += _generated_jobs(site, stale, writer, heavy, len(jobs))
     # Worth a fork: many pages, both PDFs, or several jobs over a large archive.
-    big = len(pages) >= 200 or len(papers) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
+    big = len(pages) >= 200 or len(heavy) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
     if big and len(pages) >= 200:  # many pages for the workers: compile once here, not once in each
         compile_templates(templates)
     # A few pages are rendered here while the workers make the feeds: compiling their templates
@@ -110,6 +95,25 @@ def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Write
     counts += [writer.keep(name) for name in sorted(stale.keep)]
     counts += [writer.copy(o.path, o.source) for o in plan.outputs if o.source is not None]
     return counts
+
+
+def _pdf_jobs(site: Site, plan: Plan, stale: Stale, writer: Writer, render: Callable[[list[PageSpec]], dict[str, bytes]],
+              pages: list[PageSpec], progress: Callable[[str], None]) -> tuple[list[Counts], list[Job], set[int], list[PageSpec]]:
+    """The PDFs are made from the guide page's HTML: render it once, here, write it if it is
+    stale, and give each PDF a job of its own. Returns the counts so far, the jobs, which of
+    them are heavy, and the pages still to render."""
+    papers = [o for o in stale.make if o.paper is not None]
+    if not papers:
+        return [], [], set(), pages
+    progress("rendering the drill guide for its PDFs")
+    html = render([p for p in plan.pages if p.output == GUIDE])[GUIDE]
+    counts = []
+    if GUIDE not in stale.keep:
+        counts.append(writer.put_all({GUIDE: html}))
+        pages = [p for p in pages if p.output != GUIDE]
+    epoch = int(site.program.updated.timestamp())
+    jobs: list[Job] = [partial(_write_pdf, writer, o.path, html, o.paper or "", plan, epoch) for o in papers]
+    return counts, jobs, set(range(len(jobs))), pages
 
 
 def _generated_jobs(site: Site, stale: Stale, writer: Writer, heavy: set[int], first: int) -> list[Job]:
