@@ -68,41 +68,41 @@ class Codec:
         return self._encoders[hint]
 
     def _make_encoder(self, hint: Any) -> Encode:
-        if hint in (int, float, bool, NoneType):
-            return _same
         if hint is str:
             return self._encode_text
-        if hint is datetime:
-            return _encode_datetime
-        if hint is timedelta:
-            return lambda v: [v.days, v.seconds, v.microseconds]
-        if hint is Path:
-            return str
+        if hint in _PLAIN_ENCODERS:
+            return _PLAIN_ENCODERS[hint]
         origin, args = typing.get_origin(hint), typing.get_args(hint)
-        if origin is tuple and args[1:] != (Ellipsis,):  # tuple[str, int, int]: by position
-            each = [self._encoder(a) for a in args]
-            return lambda v: [encode(x) for encode, x in zip(each, v, strict=True)]
         if origin is tuple:
-            item = self._encoder(args[0])
-            return lambda v: [item(x) for x in v]
+            return self._tuple_encoder(args)
         if origin in (typing.Union, UnionType):
-            classes = [a for a in args if a is not NoneType]
-            if len(classes) == 1:
-                inner = self._encoder(classes[0])
-                return lambda v: None if v is None else inner(v)
-            by_class = {c: (c.__name__, self._encoder(c)) for c in classes}
-
-            def tagged(v: Any) -> Any:
-                if v is None:
-                    return None
-                name, encode = by_class[type(v)]
-                return [name, encode(v)]
-
-            return tagged
+            return self._union_encoder([a for a in args if a is not NoneType])
         if isinstance(hint, type) and is_dataclass(hint):
             parts = [(f.name, self._encoder(h)) for f, h in _fields(hint)]
             return lambda v: [encode(getattr(v, name)) for name, encode in parts]
         raise TypeError(f"the cache cannot hold a {hint!r}")
+
+    def _tuple_encoder(self, args: tuple[Any, ...]) -> Encode:
+        if args[1:] != (Ellipsis,):  # tuple[str, int, int]: by position
+            each = [self._encoder(a) for a in args]
+            return lambda v: [encode(x) for encode, x in zip(each, v, strict=True)]
+        item = self._encoder(args[0])
+        return lambda v: [item(x) for x in v]
+
+    def _union_encoder(self, classes: list[Any]) -> Encode:
+        """X | None as X or null; a choice of classes as [class name, value]."""
+        if len(classes) == 1:
+            inner = self._encoder(classes[0])
+            return lambda v: None if v is None else inner(v)
+        by_class = {c: (c.__name__, self._encoder(c)) for c in classes}
+
+        def tagged(v: Any) -> Any:
+            if v is None:
+                return None
+            name, encode = by_class[type(v)]
+            return [name, encode(v)]
+
+        return tagged
 
     def _encode_text(self, value: str) -> Any:
         if not isinstance(value, str):
@@ -123,18 +123,10 @@ class Codec:
         return self._decoders[hint]
 
     def _make_decoder(self, hint: Any) -> Decode:
-        if hint in (int, float, bool):
-            return _checked(hint)
-        if hint is NoneType:
-            return _checked(NoneType)
         if hint is str:
             return self._decode_text
-        if hint is datetime:
-            return _as_datetime
-        if hint is timedelta:
-            return lambda v: timedelta(v[0], v[1], v[2])
-        if hint is Path:
-            return lambda v: Path(_checked(str)(v))
+        if hint in _PLAIN_DECODERS:
+            return _PLAIN_DECODERS[hint]
         origin, args = typing.get_origin(hint), typing.get_args(hint)
         if origin is tuple and args[1:] != (Ellipsis,):
             each = [self._decoder(a) for a in args]
@@ -143,15 +135,17 @@ class Codec:
             item = self._decoder(args[0])
             return lambda v: tuple(map(item, v))
         if origin in (typing.Union, UnionType):
-            classes = [a for a in args if a is not NoneType]
-            if len(classes) == 1:
-                inner = self._decoder(classes[0])
-                return lambda v: None if v is None else inner(v)
-            by_name = {c.__name__: self._decoder(c) for c in classes}
-            return lambda v: None if v is None else by_name[v[0]](v[1])
+            return self._union_decoder([a for a in args if a is not NoneType])
         if isinstance(hint, type) and is_dataclass(hint):
             return self._dataclass_decoder(hint)
         raise TypeError(f"the cache cannot hold a {hint!r}")
+
+    def _union_decoder(self, classes: list[Any]) -> Decode:
+        if len(classes) == 1:
+            inner = self._decoder(classes[0])
+            return lambda v: None if v is None else inner(v)
+        by_name = {c.__name__: self._decoder(c) for c in classes}
+        return lambda v: None if v is None else by_name[v[0]](v[1])
 
     def _dataclass_decoder(self, cls: type) -> Decode:
         """Straight-line code for one class, made from its own field list (never from cached data),
@@ -224,3 +218,13 @@ def _as_datetime(value: list[Any]) -> datetime:
     else:
         tz = None if zone is None else timezone(timedelta(seconds=zone))
     return datetime(y, mo, d, h, mi, s, us, tzinfo=tz, fold=fold)
+
+
+_PLAIN_ENCODERS: dict[Any, Encode] = {
+    int: lambda v: v, float: lambda v: v, bool: lambda v: v, NoneType: lambda v: v, Path: str,
+    datetime: lambda v: _encode_datetime(v), timedelta: lambda v: [v.days, v.seconds, v.microseconds],
+}
+_PLAIN_DECODERS: dict[Any, Decode] = {
+    int: _checked(int), float: _checked(float), bool: _checked(bool), NoneType: _checked(NoneType),
+    Path: lambda v: Path(_checked(str)(v)), datetime: lambda v: _as_datetime(v), timedelta: lambda v: timedelta(v[0], v[1], v[2]),
+}

@@ -257,14 +257,14 @@ def test_output_deleted_or_moved_between_builds_is_written_whole(sample: Path, t
 
 
 def test_check_after_a_build_renders_only_what_changed_and_writes_nothing(sample: Path, monkeypatch: pytest.MonkeyPatch):
-    import sitegen.render as render
+    import sitegen.schedule as schedule
     from sitegen.pipeline import check
     from sitegen.problems import BuildError
 
     build_site(sample, pdf=False)
     rendered: list[str] = []
-    real = render.render_pages
-    monkeypatch.setattr(render, "render_pages", lambda site, pages, *rest: (rendered.extend(p.output for p in pages), real(site, pages, *rest))[1])
+    real = schedule.render_pages  # the scheduler's: where pages are rendered
+    monkeypatch.setattr(schedule, "render_pages", lambda site, pages, *rest: (rendered.extend(p.output for p in pages), real(site, pages, *rest))[1])
     before = {p: p.stat().st_mtime_ns for p in (sample / ".cache").rglob("*")}
     check(BuildOptions(root=sample, now=FIXED_NOW))
     assert rendered == []

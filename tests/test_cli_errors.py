@@ -30,12 +30,12 @@ def test_an_unexpected_error_names_the_step_and_the_file(sample: Path, monkeypat
 
 
 def test_verbose_adds_the_traceback(sample: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    import sitegen.render as render
+    import sitegen.schedule as schedule
 
     def broken(*args: object) -> object:
         raise KeyError("page")
 
-    monkeypatch.setattr(render, "render_pages", broken)
+    monkeypatch.setattr(schedule, "render_pages", broken)  # the scheduler's: where pages are rendered
     assert main(["build", "--root", str(sample), "-v"]) == 2
     err = capsys.readouterr().err
     assert "unexpected error while rendering" in err and "Traceback" in err

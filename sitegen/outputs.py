@@ -1,0 +1,95 @@
+"""The output plan: every file a build may write, as data.
+
+Each `Output` names its path, the key of everything it is made from (equal keys, equal bytes),
+how heavy it is to make, and how to make it: a page (rendered in batches with the templates),
+a function returning bytes, or a file published as it is. `plan_outputs` lists them all;
+nothing here renders, reads the cache or writes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Callable, Literal
+
+from . import ENGINE_VERSION
+from .cache import digest, stat_sig
+from .digests import Digests, tree_digest
+from .feeds import build_atom_feed, build_chapters_json, build_podcast_feed, build_robots, build_search_index, build_sitemap
+from .freshness import engine_signature
+from .guide import pdf_file_name
+from .load import Loaded
+from .models import Site
+from .pieces import Pieces
+from .plan import PageSpec, check_unique_outputs, plan_pages
+from .urls import Urls
+
+# page: rendered with the others of its batch; small: a few KB, batched; archive: the whole
+# archive in one file (feed, search index), a job of its own; pdf: the drill guide, seconds each.
+Weight = Literal["page", "small", "archive", "pdf"]
+# The pieces an archive output was last made of (feed items, search entries), given its name and key.
+PiecesOf = Callable[[str, str], Pieces | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    path: str  # relative to the output folder
+    key: str  # digest of everything it is made from
+    weight: Weight
+    make: Callable[[], bytes] | None = None  # bytes of a generated file
+    page: PageSpec | None = None  # a page: rendered by the scheduler with the templates
+    source: Path | None = None  # a file published as it is
+    paper: str | None = None  # a PDF of the drill guide: its paper size
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    outputs: tuple[Output, ...]
+    pages: tuple[PageSpec, ...]
+    urls: Urls
+    template_digest: str
+    copies: dict[str, Path]  # published path -> source, for the PDF's images
+
+
+def plan_outputs(site: Site, root: Path, loaded: list[Loaded], copies: dict[str, Path], fingerprints: tuple[tuple[str, str], ...],
+                 pieces_of: PiecesOf, pdf: bool) -> Plan:
+    """Every output of the site; two outputs may never share a path (checked before anything is made)."""
+    c = site.config
+    urls = Urls(c.url, fingerprints)
+    pages = plan_pages(site)
+    template_digest = tree_digest(root / "templates")
+    dig = Digests(site, {e.rel: e.digest for e in loaded},
+                  digest(ENGINE_VERSION, engine_signature(), c, template_digest, fingerprints, site.include_drafts))
+    page_keys = {p.output: dig.page(p) for p in pages}
+    outputs = [Output(p.output, page_keys[p.output], "page", page=p) for p in pages]
+    outputs += _feeds(site, urls, dig, pages, page_keys, pieces_of)
+    if pdf:
+        guide = page_keys["guide/index.html"]
+        outputs += [Output(f"guide/{pdf_file_name(c.guide.pdf_name, paper)}", digest(guide, paper), "pdf", paper=paper)
+                    for paper in c.guide.papers]
+    media = [(m.href, m.source) for ep in site.episodes for m in (ep.audio, ep.transcript.file if ep.transcript else None, ep.image)
+             if m is not None and m.source is not None]
+    claims = [(o.path, "generated") for o in outputs] + [(n, str(src)) for n, src in [*copies.items(), *media]]
+    check_unique_outputs(claims)
+    published = {**copies, **dict(media)}
+    outputs += [Output(name, digest("copy", stat_sig(src)[1:]), "small", source=src) for name, src in published.items()]
+    return Plan(tuple(outputs), tuple(pages), urls, template_digest, published)
+
+
+def _feeds(site: Site, urls: Urls, dig: Digests, pages: list[PageSpec], page_keys: dict[str, str], pieces_of: PiecesOf) -> list[Output]:
+    c = site.config
+    episodes, posts = dig.value(site.episodes), dig.value(site.articles)
+    feed_key = dig.of("podcast", episodes)
+    search_key = dig.of("search", episodes, posts, dig.value(site.drills))
+    outputs = [
+        Output(c.podcast.feed, feed_key, "archive",
+               lambda: build_podcast_feed(site, urls, pieces_of(c.podcast.feed, feed_key), lambda ep: dig.of("item", dig.item(ep)))),
+        Output("atom.xml", dig.of("atom", episodes, posts), "small", partial(build_atom_feed, site, urls)),  # newest 50: cheap to key on all
+        Output("sitemap.xml", dig.of("sitemap", sorted(page_keys.items())), "small", partial(build_sitemap, site, pages, urls)),
+        Output("robots.txt", dig.of("robots"), "small", partial(build_robots, urls)),
+        Output("search.json", search_key, "archive",
+               lambda: build_search_index(site, urls, pieces_of("search.json", search_key), lambda x: dig.of("entry", dig.item(x)))),
+    ]
+    outputs += [Output(f"episodes/{ep.slug}/chapters.json", dig.of("chapters", dig.item(ep)), "small",
+                       partial(build_chapters_json, ep, site, urls)) for ep in site.episodes if ep.chapters]
+    return outputs

@@ -1,0 +1,201 @@
+"""Make the outputs that are not current, on every core when it pays, and hand them to a writer.
+
+`stale_outputs` says which outputs of a plan must be made (no side effects: it compares keys
+with the last build's record and stats the files it wrote). `make_outputs` renders them in
+jobs and gives the bytes to a `Writer`: the staging folder for a build, `NoWriter` for a check.
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+from .cache import Entry, stat_sig
+from .guide import PAPER_LABELS, pdf_file_name, qr_svg
+from .models import Site
+from .outputs import Output, Plan
+from .plan import PageSpec
+from .render import compile_templates, make_environment, render_pages
+from .schema import slugify
+from .seo import structured_data
+
+LARGE_ARCHIVE = 2000  # posts from which the feed and search index take tens of MB to build
+GUIDE = "guide/index.html"
+Counts = tuple[int, int]  # (written, kept)
+Job = Callable[[], Counts]
+
+
+class Writer(Protocol):
+    def put_all(self, files: dict[str, bytes]) -> Counts: ...
+    def keep(self, name: str) -> Counts: ...
+    def copy(self, name: str, src: Path) -> Counts: ...
+
+
+class NoWriter:
+    """What a check writes: nothing."""
+
+    def put_all(self, files: dict[str, bytes]) -> Counts:
+        return 0, 0
+
+    def keep(self, name: str) -> Counts:
+        return 0, 0
+
+    def copy(self, name: str, src: Path) -> Counts:
+        return 0, 0
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    make: list[Output]  # not current: to be made
+    keep: list[str]  # current, and still on disk as the last build wrote them
+
+
+def stale_outputs(plan: Plan, previous: dict[str, Entry], out_dir: Path | None) -> Stale:
+    """Outputs whose key differs from the last build's, or whose file is no longer what it wrote.
+    Without an output folder (a check), an equal key is enough: those inputs rendered without error."""
+    make, keep = [], []
+    for o in plan.outputs:
+        if o.source is not None:
+            continue  # copies: the writer compares them with what is there
+        old = previous.get(o.path)
+        if old is None or old[0] != o.key:
+            make.append(o)
+        elif out_dir is not None:
+            if stat_sig(f"{out_dir}/{o.path}")[1:] == old[1:]:
+                keep.append(o.path)
+            else:
+                make.append(o)
+    return Stale(make, keep)
+
+
+def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Writer, progress: Callable[[str], None]) -> list[Counts]:
+    """Render every stale output into `writer`, carry over the kept ones, copy the published files."""
+    templates = make_environment(root / "templates", plan.template_digest)
+    render = partial(_render, site, plan, templates, _template_globals(site, plan))
+    pages = [o.page for o in stale.make if o.page is not None]
+    counts, jobs, heavy, pages = _pdf_jobs(site, plan, stale, writer, render, pages, progress)
+    progress(f"rendering {len(pages)} of {len(plan.pages)} pages" + (f" and {len(heavy)} PDF guide(s)" if heavy else ""))
+    step = max(50, len(pages) // 8)
+    page_jobs = set(range(len(jobs), len(jobs) + -(-len(pages) // step)))
+    jobs += [partial(_write_pages, writer, render, pages[i:i + step]) for i in range(0, len(pages), step)]
+    jobs += _generated_jobs(site, stale, writer, heavy, len(jobs))
+    # Worth a fork: many pages, both PDFs, or several jobs over a large archive.
+    big = len(pages) >= 200 or len(heavy) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
+    if big and len(pages) >= 200:  # many pages for the workers: compile once here, not once in each
+        compile_templates(templates)
+    # A few pages are rendered here while the workers make the feeds: compiling their templates
+    # (none are kept on disk) then overlaps the workers' jobs instead of following them.
+    here = frozenset(page_jobs) if big and len(pages) < 200 else frozenset()
+    counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy), here=here)
+    counts += [writer.keep(name) for name in sorted(stale.keep)]
+    counts += [writer.copy(o.path, o.source) for o in plan.outputs if o.source is not None]
+    return counts
+
+
+def _pdf_jobs(site: Site, plan: Plan, stale: Stale, writer: Writer, render: Callable[[list[PageSpec]], dict[str, bytes]],
+              pages: list[PageSpec], progress: Callable[[str], None]) -> tuple[list[Counts], list[Job], set[int], list[PageSpec]]:
+    """The PDFs are made from the guide page's HTML: render it once, here, write it if it is
+    stale, and give each PDF a job of its own. Returns the counts so far, the jobs, which of
+    them are heavy, and the pages still to render."""
+    papers = [o for o in stale.make if o.paper is not None]
+    if not papers:
+        return [], [], set(), pages
+    progress("rendering the drill guide for its PDFs")
+    html = render([p for p in plan.pages if p.output == GUIDE])[GUIDE]
+    counts = []
+    if GUIDE not in stale.keep:
+        counts.append(writer.put_all({GUIDE: html}))
+        pages = [p for p in pages if p.output != GUIDE]
+    epoch = int(site.program.updated.timestamp())
+    jobs: list[Job] = [partial(_write_pdf, writer, o.path, html, o.paper or "", plan, epoch) for o in papers]
+    return counts, jobs, set(range(len(jobs))), pages
+
+
+def _generated_jobs(site: Site, stale: Stale, writer: Writer, heavy: set[int], first: int) -> list[Job]:
+    """Whole-archive outputs each a job of their own (and a fresh worker for a large archive, so
+    no process holds two); the small ones (chapters, sitemap, robots) a hundred to a job."""
+    jobs: list[Job] = []
+    small = []
+    for o in stale.make:
+        if o.make is None:
+            continue
+        if o.weight == "archive":
+            if len(site.episodes) + len(site.articles) >= LARGE_ARCHIVE:
+                heavy.add(first + len(jobs))
+            jobs.append(partial(_write_made, writer, [o]))
+        else:
+            small.append(o)
+    jobs += [partial(_write_made, writer, small[i:i + 100]) for i in range(0, len(small), 100)]
+    return jobs
+
+
+def _template_globals(site: Site, plan: Plan) -> dict[str, Any]:
+    c, urls = site.config, plan.urls
+    return {
+        "structured_data": lambda page: structured_data(page, site, urls),
+        "qr_svg": qr_svg,
+        "pdf_name": lambda paper: pdf_file_name(c.guide.pdf_name, paper),
+        "paper_label": PAPER_LABELS.__getitem__,
+        "slugify": slugify,
+        "drills_by_slug": {d.slug: d for d in site.drills},
+    }
+
+
+def _render(site: Site, plan: Plan, templates: Any, extra: dict[str, Any], pages: list[PageSpec]) -> dict[str, bytes]:
+    return render_pages(site, pages, plan.urls, templates, extra)
+
+
+def _write_pages(writer: Writer, render: Callable[[list[PageSpec]], dict[str, bytes]], pages: list[PageSpec]) -> Counts:
+    return writer.put_all(render(pages))
+
+
+def _write_made(writer: Writer, outputs: list[Output]) -> Counts:
+    return writer.put_all({o.path: o.make() for o in outputs if o.make is not None})
+
+
+def _write_pdf(writer: Writer, name: str, html: bytes, paper: str, plan: Plan, epoch: int) -> Counts:
+    from .guide import build_guide_pdf  # WeasyPrint loads only when a PDF is made
+
+    return writer.put_all({name: build_guide_pdf(html.decode("utf-8"), paper, plan.urls, {}, plan.copies, epoch)})
+
+
+_JOBS: list[Job] = []
+
+
+def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset(), here: frozenset[int] = frozenset()) -> list[Counts]:
+    """Run jobs, on every core when it pays. Forked workers inherit the jobs (closures over the
+    site and the staging folder) and write their files themselves; only counts come back.
+    Jobs in `heavy` (whole-archive feeds, PDFs) each get a fresh worker, so no process holds
+    two of them: peak memory stays the parent's plus one job. Jobs in `here` run in this
+    process once the workers have theirs."""
+    workers = min(os.cpu_count() or 1, len(jobs))
+    # fork is only safe in a single-threaded process (serve runs an HTTP thread)
+    if not parallel or workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [job() for job in jobs]
+    global _JOBS
+    _JOBS = jobs
+    # Objects the workers inherit are frozen: their garbage collector never walks (and so never
+    # copies) the parent's memory.
+    gc.freeze()
+    ctx = multiprocessing.get_context("fork")
+    light = [i for i in range(len(jobs)) if i not in heavy and i not in here]
+    try:
+        with ctx.Pool(workers) as many, ctx.Pool(workers, maxtasksperchild=1) as fresh:
+            alone = {i: fresh.apply_async(_run_job, (i,)) for i in sorted(heavy)}
+            shared = many.map_async(_run_job, light, chunksize=1)
+            results = {i: jobs[i]() for i in sorted(here)}
+            results.update({i: r.get() for i, r in alone.items()})
+            results.update(zip(light, shared.get()))
+            return [results[i] for i in range(len(jobs))]
+    finally:
+        _JOBS = []
+        gc.unfreeze()
+
+
+def _run_job(i: int) -> Counts:
+    return _JOBS[i]()
