@@ -90,6 +90,6 @@ def _feeds(site: Site, urls: Urls, dig: Digests, pages: list[PageSpec], page_key
         Output("search.json", search_key, "archive",
                lambda: build_search_index(site, urls, pieces_of("search.json", search_key), lambda x: dig.of("entry", dig.item(x)))),
     ]
-    outputs += [Output(f"episodes/{ep.slug}/chapters.json", dig.of("chapters", dig.item(ep)), "small",
+    outputs += [Output(ep.chapters_url, dig.of("chapters", dig.item(ep)), "small",
                        partial(build_chapters_json, ep, site, urls)) for ep in site.episodes if ep.chapters]
     return outputs
