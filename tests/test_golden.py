@@ -2,8 +2,9 @@
 
 tests/golden/ is the sample site under its subpath, every text output; tests/golden-root/ is the
 same site at a domain root, one page of each template and every feed and index. CSS and JS are
-published under a content hash (css/site.<hash>.css): they are not stored, and the file list
-writes the hash as <hash>.
+published under a content hash (css/site.<hash>.css): they are not stored, and the hash is
+written as <hash> in the file list and in the pages that link them, so a CSS edit changes no
+golden file. (tests/test_links.py checks the pages link the real files.)
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ ROOT_PAGES = {
 
 
 def normalised(out: Path) -> tuple[list[str], dict[str, str]]:
-    """Every output file's name, with content hashes as <hash>, and each text output's content."""
+    """Every output file's name, and each text output's content, with content hashes as <hash>."""
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     hashed = {Path(n).name: FINGERPRINTED.sub(r"\g<stem>.<hash>\g<suffix>", Path(n).name) for n in names if FINGERPRINTED.search(n)}
 
@@ -42,7 +43,7 @@ def normalised(out: Path) -> tuple[list[str], dict[str, str]]:
             text = text.replace(real, shown)
         return text
 
-    texts = {n: (out / n).read_text(encoding="utf-8") for n in names
+    texts = {n: plain((out / n).read_text(encoding="utf-8")) for n in names
              if Path(n).suffix in TEXT and not FINGERPRINTED.search(n)}
     return [plain(n) for n in names], texts
 
