@@ -98,10 +98,6 @@ def splice(doc: str, reference: str) -> str:
     return doc[: start + len(BEGIN)] + "\n\n" + reference + "\n" + doc[end:]
 
 
-def is_current(doc: str) -> bool:
-    return splice(doc, render_reference()) == doc
-
-
 def main(argv: Sequence[str] | None = None, doc_path: Path = DOC) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args not in (["--write"], ["--check"], []):

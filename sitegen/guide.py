@@ -27,7 +27,7 @@ def pdf_file_name(stem: str, paper: str) -> str:
     return f"{stem}-{paper}.pdf"
 
 
-def build_guide_pdf(html: str, paper: str, urls: Urls, files: dict[str, bytes], copies: dict[str, Path], epoch: int) -> bytes:
+def build_guide_pdf(html: str, paper: str, urls: Urls, copies: dict[str, Path], epoch: int) -> bytes:
     """Render the guide's HTML to PDF with WeasyPrint; assets come from the build, never the network."""
     try:
         import weasyprint
@@ -43,7 +43,7 @@ def build_guide_pdf(html: str, paper: str, urls: Urls, files: dict[str, bytes], 
             if not url.startswith(urls.base):
                 raise ValueError(f"the guide may only use the site's own files, not {url}")
             name = url[len(urls.base):].split("#")[0].split("?")[0]
-            data = files[name] if name in files else copies[name].read_bytes()
+            data = copies[name].read_bytes()
             mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
 

@@ -98,7 +98,6 @@ def _removal_issues(text: str, html: str, clean: str) -> list[tuple[int, str]]:
 @dataclass(frozen=True, slots=True)
 class RenderedMarkdown:
     html: str  # sanitized
-    links: tuple[str, ...]  # site-absolute links as written, for link checking
     issues: tuple[tuple[int, str], ...]  # (line in the text, 1-based; message): missing alt, h1, removed HTML
 
 
@@ -106,7 +105,6 @@ class _SiteLinks(Treeprocessor):
     base_path = "/"
 
     def run(self, root: Element) -> None:
-        self.links: list[str] = []
         self.issues: list[str] = []
         for el in root.iter():
             if el.tag == "img" and not (el.get("alt") or "").strip():
@@ -114,7 +112,6 @@ class _SiteLinks(Treeprocessor):
             for attr in ("href", "src"):
                 value = el.get(attr)
                 if value and value.startswith("/") and not value.startswith("//"):
-                    self.links.append(value)
                     el.set(attr, self.base_path + value[1:])
             if el.tag == "h1":
                 self.issues.append("a '# ' heading in the body; the title is the page's only h1, so start sections with '## '")
@@ -132,7 +129,7 @@ class _Renderer:
         html = self.md.convert(text)
         clean = _CLEANER.clean(html)
         issues = [(1, issue) for issue in self.links.issues] + _removal_issues(text, html, clean)
-        return RenderedMarkdown(clean, tuple(self.links.links), tuple(issues))
+        return RenderedMarkdown(clean, tuple(issues))
 
 
 _renderer: _Renderer | None = None

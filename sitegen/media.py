@@ -12,7 +12,6 @@ from pathlib import Path
 
 from .models import Cue
 
-AUDIO_SUFFIXES = (".mp3", ".m4a", ".mp4", ".ogg", ".oga", ".opus")
 _MIME = {"MP3": "audio/mpeg", "MP4": "audio/mp4", "OggVorbis": "audio/ogg", "OggOpus": "audio/ogg", "OggFLAC": "audio/ogg"}
 
 

@@ -161,7 +161,7 @@ def _write_made(writer: Writer, outputs: list[Output]) -> Counts:
 def _write_pdf(writer: Writer, name: str, html: bytes, paper: str, plan: Plan, epoch: int) -> Counts:
     from .guide import build_guide_pdf  # WeasyPrint loads only when a PDF is made
 
-    return writer.put_all({name: build_guide_pdf(html.decode("utf-8"), paper, plan.urls, {}, plan.copies, epoch)})
+    return writer.put_all({name: build_guide_pdf(html.decode("utf-8"), paper, plan.urls, plan.copies, epoch)})
 
 
 _JOBS: list[Job] = []

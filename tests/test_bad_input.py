@@ -5,6 +5,7 @@ import io
 import re
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -166,8 +167,24 @@ def test_check_writes_nothing(sample: Path, capsys):
     assert "nothing written" in capsys.readouterr().out
 
 
-def test_fixed_clock_is_used(prebuilt: Path):
-    assert FIXED_NOW.year == 2026
+def test_publication_follows_the_injected_clock_not_the_wall_clock(sample: Path):
+    """A post dated between two injected clocks is published only by the later one; the wall
+    clock (past both dates when this was written) must not decide."""
+    later = datetime(2026, 8, 1, 12, 0, tzinfo=timezone.utc)
+    (sample / "content/articles/midsummer.md").write_text(
+        '---\ntitle: "Midsummer"\ndate: 2026-07-01\nsummary: "Dated between the two clocks."\n---\nHello.\n')
+    assert FIXED_NOW < datetime(2026, 7, 1, tzinfo=timezone.utc) < later
+
+    def published(now: datetime) -> tuple[bool, bool, bool]:
+        result = build_site(sample, pdf=False, now=now)
+        assert result.site is not None
+        out = sample / "_site"
+        return (any(a.slug == "midsummer" for a in result.site.articles), (out / "articles/midsummer/index.html").is_file(),
+                "articles/midsummer/" in (out / "sitemap.xml").read_text())
+
+    assert published(FIXED_NOW) == (False, False, False)
+    assert published(later) == (True, True, True)
+    assert published(FIXED_NOW) == (False, False, False)  # and an incremental build withdraws it again
 
 
 BYTE_CASES = {

@@ -6,7 +6,6 @@ from sitegen.markdown_html import render_markdown
 def test_render_markdown_prefixes_site_links_with_base_path():
     r = render_markdown("[a](/drills/x/) [b](https://e.example/) [c](#top)", "/repo/")
     assert 'href="/repo/drills/x/"' in r.html and 'href="https://e.example/"' in r.html and 'href="#top"' in r.html
-    assert r.links == ("/drills/x/",)
 
 
 def test_render_markdown_reports_missing_alt_and_h1():
