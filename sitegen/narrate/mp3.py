@@ -53,8 +53,8 @@ def find_cover(md_path: Path) -> Path:
 
 def build_cover_jpeg(cover: Path) -> bytes:
     """The cover art cropped square and scaled to COVER_SIZE, as JPEG bytes for the APIC frame."""
-    with Image.open(cover) as im:
-        im = im.convert("RGB")
+    with Image.open(cover) as original:
+        im = original.convert("RGB")
         w, h = im.size
         side = min(w, h)
         im = im.crop(((w - side) // 2, (h - side) // 2, (w - side) // 2 + side, (h - side) // 2 + side))
