@@ -1,4 +1,4 @@
-"""sitegen.narrate: the real synthesiser on a tiny episode, plus the pure text helpers."""
+"""sitegen.narrate (the package): the real synthesiser on a tiny episode, plus the pure text helpers."""
 from __future__ import annotations
 
 import io
@@ -15,6 +15,7 @@ from mutagen.mp3 import MP3, MONO
 from PIL import Image
 
 from sitegen import narrate
+from sitegen.narrate import episode, script, speech
 from sitegen.models import Chapter
 
 FRONT = """\
@@ -63,8 +64,8 @@ def _episode(root: Path) -> Path:
 
 
 def _need_synthesiser() -> None:
-    if shutil.which(narrate.SYNTHESISER) is None:
-        pytest.skip(f"{narrate.SYNTHESISER} is not installed; run: {narrate.APT_HINT}")
+    if shutil.which(speech.SYNTHESISER) is None:
+        pytest.skip(f"{speech.SYNTHESISER} is not installed; run: {speech.APT_HINT}")
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +183,7 @@ def test_main_prints_one_line_per_episode(narrated, capsys) -> None:
 
 def test_missing_synthesiser_names_the_apt_packages(tmp_path, monkeypatch) -> None:
     md = _episode(tmp_path)
-    monkeypatch.setattr(narrate.shutil, "which", lambda name: None)
+    monkeypatch.setattr(speech.shutil, "which", lambda name: None)
     with pytest.raises(narrate.SynthesiserMissing, match=r"apt-get install -y festival festvox-us-slt-hts"):
         narrate.narrate_episode(md)
     assert narrate.main([str(md)]) == 1
@@ -212,7 +213,7 @@ def test_missing_cover_is_a_clear_error(tmp_path) -> None:
 
 
 def test_script_sections_and_sentences() -> None:
-    sections = narrate.build_script(3, "Hills", BODY)
+    sections = script.build_script(3, "Hills", BODY)
     assert [s.title for s in sections] == ["Introduction", "Why it helps", "First session"]
     intro = [s.display for p in sections[0].paragraphs for s in p]
     assert intro == ["Retro Stride.", "Episode 3: Hills.", "Welcome to a very short episode about walking backward."]
@@ -225,16 +226,16 @@ def test_script_sections_and_sentences() -> None:
 
 def test_split_sentences_keeps_abbreviations_and_initials() -> None:
     text = "Roos et al. measured it. Dr. Smith agreed, e.g. on grass. R. W. M. van Deursen too! Why? Yes."
-    assert narrate.split_sentences(text) == [
+    assert script.split_sentences(text) == [
         "Roos et al. measured it.", "Dr. Smith agreed, e.g. on grass.", "R. W. M. van Deursen too!", "Why?", "Yes.",
     ]
 
 
 def test_speakable_is_ascii_and_expands_units() -> None:
-    said = narrate.speakable("It’s 3–4 times/week — 1 km at 8 km/h, 30 s “easy”, café & 90°")
+    said = script.speakable("It’s 3–4 times/week — 1 km at 8 km/h, 30 s “easy”, café & 90°")
     assert said.isascii()
     assert said == "It's 3 to 4 times per week, 1 kilometre at 8 kilometres per hour, 30 seconds \"easy\", cafe and 90 degrees."
-    assert narrate.speakable("Run 6 min/km, or 5:30/km on a 400 m track") == (
+    assert script.speakable("Run 6 min/km, or 5:30/km on a 400 m track") == (
         "Run 6 minutes per kilometre, or 5:30 per kilometre on a 400 metres track.")
 
 
@@ -242,18 +243,18 @@ def test_rewrite_chapters_replaces_only_that_block() -> None:
     text = FRONT.replace('transcript:', '# a comment\ntranscript:') + BODY
     chapters = [Chapter(timedelta(seconds=0), "Introduction"), Chapter(timedelta(seconds=75), 'Say "hi"'),
                 Chapter(timedelta(seconds=3725), "Late")]
-    new = narrate.rewrite_chapters(text, chapters)
+    new = episode.rewrite_chapters(text, chapters)
     assert '  - start: "1:15"\n    title: "Say \\"hi\\""\n  - start: "1:02:05"\n    title: "Late"\n# a comment\n' in new
     assert yaml.safe_load(new.split("---\n")[1])["chapters"][1] == {"start": "1:15", "title": 'Say "hi"'}
-    assert new.replace(narrate.chapters_block(chapters), "") == text.replace(
+    assert new.replace(episode.chapters_block(chapters), "") == text.replace(
         'chapters:\n  - start: "0:00"\n    title: "Introduction"\n', "")
     no_block = text.replace('chapters:\n  - start: "0:00"\n    title: "Introduction"\n', "")
-    added = narrate.rewrite_chapters(no_block, chapters[:1])
+    added = episode.rewrite_chapters(no_block, chapters[:1])
     assert added.split("---\n")[1].endswith('chapters:\n  - start: "0:00"\n    title: "Introduction"\n')
-    crlf = narrate.rewrite_chapters(text.replace("\n", "\r\n"), chapters[:1])
+    crlf = episode.rewrite_chapters(text.replace("\n", "\r\n"), chapters[:1])
     assert crlf == text.replace("\n", "\r\n")
 
 
 def test_chapter_time_format() -> None:
-    assert [narrate.format_chapter_time(s) for s in (0, 59, 61, 600, 3599, 3600, 3725)] == [
+    assert [episode.format_chapter_time(s) for s in (0, 59, 61, 600, 3599, 3600, 3725)] == [
         "0:00", "0:59", "1:01", "10:00", "59:59", "1:00:00", "1:02:05"]

@@ -1,0 +1,168 @@
+"""The narration's PCM: read the synthesiser's WAVs, trim them, and lay out the script.
+
+Every sentence is synthesised on its own, so the cue and chapter times are measured, not
+estimated. Pauses between sentences, paragraphs and sections are silence of fixed lengths;
+the whole is then normalised to RMS -20 dBFS of speech, peak at most -1 dBFS.
+"""
+from __future__ import annotations
+
+import array
+import datetime as dt
+import math
+import operator
+import sys
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..models import Chapter
+from .errors import NarrationError
+from .script import Section
+from .speech import SYNTHESISER
+
+SAMPLE_RATE = 32000  # the voice's own rate; MPEG-1 Layer III supports it
+
+LEAD_IN_MS = 300
+SENTENCE_PAUSE_MS = 250
+PARAGRAPH_PAUSE_MS = 400
+SECTION_PAUSE_MS = 700
+TAIL_MS = 500
+
+TARGET_RMS_DBFS = -20.0  # of the speech, pauses excluded
+PEAK_CEILING_DBFS = -1.0
+TRIM_THRESHOLD = 100  # |sample| below this (about -50 dBFS) at a piece's edges is silence
+TRIM_LEAD_MS = 15
+TRIM_TAIL_MS = 40
+FADE_MS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    start_ms: int
+    end_ms: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Narration:
+    pcm: array.array[int]  # mono, 16-bit, at SAMPLE_RATE
+    cues: tuple[Cue, ...]  # one per sentence
+    chapters: tuple[Chapter, ...]  # one per section
+
+
+def read_wav(path: Path) -> array.array[int]:
+    """A synthesised WAV as mono 16-bit samples at SAMPLE_RATE."""
+    with wave.open(str(path), "rb") as w:
+        if w.getsampwidth() != 2:
+            raise NarrationError(f"{path}: expected 16-bit PCM from {SYNTHESISER}")
+        channels, rate = w.getnchannels(), w.getframerate()
+        pcm = array.array("h", w.readframes(w.getnframes()))
+    if sys.byteorder == "big":  # pragma: no cover
+        pcm.byteswap()
+    if channels > 1:
+        pcm = array.array("h", (sum(pcm[i : i + channels]) // channels for i in range(0, len(pcm), channels)))
+    if rate != SAMPLE_RATE:
+        pcm = resample(pcm, rate, SAMPLE_RATE)
+    return pcm
+
+
+def resample(pcm: array.array[int], src: int, dst: int) -> array.array[int]:
+    """Linear interpolation; only used if a voice does not speak at SAMPLE_RATE."""
+    n = len(pcm) * dst // src
+    out = array.array("h", bytes(2 * n))
+    last = len(pcm) - 1
+    for i in range(n):
+        pos = i * src / dst
+        j = int(pos)
+        k = min(j + 1, last)
+        out[i] = int(round(pcm[j] + (pcm[k] - pcm[j]) * (pos - j)))
+    return out
+
+
+def trim(pcm: array.array[int]) -> array.array[int]:
+    """Cut the synthesiser's own leading/trailing silence (keeping a margin) and fade the edges."""
+    first = next((i for i, s in enumerate(pcm) if abs(s) > TRIM_THRESHOLD), None)
+    if first is None:
+        return pcm
+    last = next(i for i in range(len(pcm) - 1, -1, -1) if abs(pcm[i]) > TRIM_THRESHOLD)
+    a = max(0, first - TRIM_LEAD_MS * SAMPLE_RATE // 1000)
+    b = min(len(pcm), last + 1 + TRIM_TAIL_MS * SAMPLE_RATE // 1000)
+    out = pcm[a:b]
+    fade = min(FADE_MS * SAMPLE_RATE // 1000, len(out) // 2)
+    for i in range(fade):
+        out[i] = out[i] * i // fade
+        out[-1 - i] = out[-1 - i] * i // fade
+    return out
+
+
+def _samples(ms: int) -> int:
+    return ms * SAMPLE_RATE // 1000
+
+
+def _silence(samples: int) -> array.array[int]:
+    return array.array("h", bytes(2 * samples))  # from bytes: `samples` zero samples
+
+
+def _ms(samples: int) -> int:
+    return samples * 1000 // SAMPLE_RATE
+
+
+class _Layout:
+    """The PCM as it grows, with the cues, chapters and speech level measured on the way."""
+
+    def __init__(self) -> None:
+        self.pcm = _silence(_samples(LEAD_IN_MS))
+        self.cues: list[Cue] = []
+        self.chapters: list[Chapter] = []
+        self.speech_sq = self.speech_n = 0
+        self.peak = 1
+
+    def pause(self, ms: int) -> None:
+        self.pcm.extend(_silence(_samples(ms)))
+
+    def start_section(self, index: int, title: str) -> None:
+        if index:
+            self.pause(SECTION_PAUSE_MS)
+            # start times floor to whole seconds and must ascend: keep chapters >= 1 s apart
+            need = (int(self.chapters[-1].seconds) + 1) * SAMPLE_RATE
+            if len(self.pcm) < need:
+                self.pcm.extend(_silence(need - len(self.pcm)))
+        start = 0 if index == 0 else len(self.pcm) // SAMPLE_RATE
+        self.chapters.append(Chapter(dt.timedelta(seconds=start), title))
+
+    def speak(self, piece: array.array[int], display: str) -> None:
+        start = len(self.pcm)
+        self.pcm.extend(piece)
+        if piece:
+            self.speech_sq += sum(map(operator.mul, piece, piece))
+            self.speech_n += len(piece)
+            self.peak = max(self.peak, max(piece), -min(piece))
+        self.cues.append(Cue(_ms(start), max(_ms(len(self.pcm)), _ms(start) + 1), display))
+
+    def normalise(self) -> None:
+        rms = math.sqrt(self.speech_sq / self.speech_n) if self.speech_n else 1.0
+        gain = min(10 ** (TARGET_RMS_DBFS / 20) * 32768 / max(rms, 1.0),
+                   10 ** (PEAK_CEILING_DBFS / 20) * 32767 / self.peak)
+        if abs(gain - 1) > 0.01:
+            g = round(gain * 65536)  # fixed point, so the result is exact and repeatable
+            step = 1 << 20
+            pcm = self.pcm
+            for i in range(0, len(pcm), step):
+                pcm[i : i + step] = array.array("h", [(s * g + 32768) >> 16 for s in pcm[i : i + step]])
+
+
+def build_narration(sections: list[Section], pieces: dict[str, array.array[int]]) -> Narration:
+    """Lay out the script from each spoken text's trimmed PCM: the audio, one cue per sentence, chapters."""
+    layout = _Layout()
+    for si, sec in enumerate(sections):
+        layout.start_section(si, sec.title)
+        for pi, para in enumerate(sec.paragraphs):
+            if pi and para:  # the show and episode announcement is followed by a section pause
+                layout.pause(SECTION_PAUSE_MS if (si, pi) == (0, 1) else PARAGRAPH_PAUSE_MS)
+            for ti, sentence in enumerate(para):
+                if ti:
+                    layout.pause(SENTENCE_PAUSE_MS)
+                layout.speak(pieces[sentence.spoken], sentence.display)
+    layout.pause(TAIL_MS)
+    layout.normalise()
+    return Narration(layout.pcm, tuple(layout.cues), tuple(layout.chapters))
