@@ -23,12 +23,13 @@ from .frontmatter import LoadedYaml
 from .load import DOC_CODEC, Loaded, list_sources, load_items
 from .models import Site
 from .options import BuildOptions, BuildResult, unchanged_result
+from .outputdir import check_output_folder
 from .outputs import plan_outputs
 from .pieces import Pieces, Written
 from .problems import Problem
 from .schedule import LARGE_ARCHIVE, NoWriter, make_outputs, stale_outputs
 from .sources import read_source, read_yaml
-from .write import Staging, WriteStats, check_output_folder
+from .write import Staging, WriteStats
 
 
 

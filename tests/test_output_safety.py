@@ -17,7 +17,8 @@ import pytest
 from conftest import ROOT, build_site
 from sitegen.cli import main
 from sitegen.problems import BuildError
-from sitegen.write import MARKER, check_output_folder
+from sitegen.outputdir import check_output_folder
+from sitegen.write import MARKER
 
 
 def snapshot(folder: Path) -> dict[str, object]:
