@@ -65,33 +65,37 @@ def parse_yaml(text: str, first_line: int = 1) -> LoadedYaml:
                                                   "is allowed; move long text into the body"),))
     loader = _Loader(text)
     try:
-        if _may_be_unsafe(text):
-            found = _scan_events(text)
-            if found:
-                return LoadedYaml(None, {}, ((first_line + found[0], found[1]),))
+        found = _scan_events(text) if _may_be_unsafe(text) else None
+        if found:
+            return LoadedYaml(None, {}, ((first_line + found[0], found[1]),))
         node = loader.get_single_node()
-        if node is None:
-            return LoadedYaml(None, {}, ())
-        lines: dict[Key, int] = {}
-        errors: list[tuple[int, str]] = []
-        _walk(node, (), first_line, lines, errors, text if "#" in text else None, "\\" in text)
-        if errors:
-            return LoadedYaml(None, lines, tuple(errors))
-        try:
-            return LoadedYaml(loader.construct_document(node), lines, ())
-        except _CONSTRUCT_ERRORS as exc:
-            return LoadedYaml(None, lines, (_bad_value(node, first_line, exc),))
+        return LoadedYaml(None, {}, ()) if node is None else _load_node(loader, node, text, first_line)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        if mark and _tab_at(text, mark):
-            return LoadedYaml(None, {}, ((line, "a tab in the indentation; YAML allows only spaces there: indent with spaces"),))
-        what = exc.problem or exc.context or "not valid YAML"
-        return LoadedYaml(None, {}, ((line, f"invalid YAML: {what}; check indentation, colons and quotes"),))
+        return LoadedYaml(None, {}, (_syntax_error(exc, text, first_line),))
     except yaml.YAMLError as exc:
         return LoadedYaml(None, {}, ((first_line, f"invalid YAML: {exc}"),))
     finally:
         loader.dispose()
+
+
+def _load_node(loader: Any, node: yaml.Node, text: str, first_line: int) -> LoadedYaml:
+    lines: dict[Key, int] = {}
+    errors: list[tuple[int, str]] = []
+    _walk(node, (), first_line, lines, errors, text if "#" in text else None, "\\" in text)
+    if errors:
+        return LoadedYaml(None, lines, tuple(errors))
+    try:
+        return LoadedYaml(loader.construct_document(node), lines, ())
+    except _CONSTRUCT_ERRORS as exc:
+        return LoadedYaml(None, lines, (_bad_value(node, first_line, exc),))
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> tuple[int, str]:
+    mark = exc.problem_mark or exc.context_mark
+    line = first_line + (mark.line if mark else 0)
+    if mark and _tab_at(text, mark):
+        return line, "a tab in the indentation; YAML allows only spaces there: indent with spaces"
+    return line, f"invalid YAML: {exc.problem or exc.context or 'not valid YAML'}; check indentation, colons and quotes"
 
 
 def _may_be_unsafe(text: str) -> bool:
@@ -165,8 +169,7 @@ def _walk(node: yaml.Node, key: Key, first: int, lines: dict[Key, int], errors: 
           source: str | None, escapes: bool) -> None:
     """Record lines and find surprises. `source` is the text if it has a '#' (None: no value can be
     cut by a comment); `escapes` whether it has a backslash (else no escape can make a control character)."""
-    line = first + node.start_mark.line
-    lines[key] = line
+    lines[key] = first + node.start_mark.line
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for k, v in node.value:
@@ -182,15 +185,18 @@ def _walk(node: yaml.Node, key: Key, first: int, lines: dict[Key, int], errors: 
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _walk(item, key + (i,), first, lines, errors, source, escapes)
-    elif isinstance(node, yaml.ScalarNode) and not node.style:  # plain (unquoted) scalars only
-        problem = _surprise(node) or (_cut_by_comment(node, source) if source is not None else None)
+    elif isinstance(node, yaml.ScalarNode):
+        problem = _scalar_problem(node, source, escapes)
         if problem:
-            name = ".".join(str(k) for k in key) or "value"
-            errors.append((line, f"{name}: {problem}"))
-    elif escapes and isinstance(node, yaml.ScalarNode) and node.style == '"' and (bad := CONTROL.search(node.value)):
-        name = ".".join(str(k) for k in key) or "value"  # the file has none; an escape such as \0 made it
-        errors.append((line, f"{name}: an escape makes the control character U+{ord(bad.group()):04X}, which feeds "
-                             "cannot carry; remove it"))
+            errors.append((lines[key], f"{'.'.join(str(k) for k in key) or 'value'}: {problem}"))
+
+
+def _scalar_problem(node: yaml.ScalarNode, source: str | None, escapes: bool) -> str | None:
+    if not node.style:  # plain (unquoted) scalars: YAML's surprises, and values cut by a comment
+        return _surprise(node) or (_cut_by_comment(node, source) if source is not None else None)
+    if escapes and node.style == '"' and (bad := CONTROL.search(node.value)):  # the file has none; an escape such as \0 made it
+        return f"an escape makes the control character U+{ord(bad.group()):04X}, which feeds cannot carry; remove it"
+    return None
 
 
 def _surprise(node: yaml.ScalarNode) -> str | None:
