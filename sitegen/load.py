@@ -152,32 +152,32 @@ def read_media_facts(doc: SourceDoc, root: Path) -> tuple[MediaFacts, tuple[Stat
     Each is published beside the episode, so one reached by a link out of the project is refused."""
     if doc.section != "episodes":
         return MediaFacts(), ()
-    audio: list[Path] = []
-    transcripts: dict[Path, Any] = {}
     linked: dict[Path, str] = {}
 
-    def beside(ref: str) -> Path:
+    def beside(key: str, remote_ok: bool = False) -> Path | None:
+        ref = doc.data.get(key)
+        if not isinstance(ref, str) or ".." in ref or (remote_ok and "://" in ref):
+            return None
         path = doc.path.parent / ref
         if (why := link_problem(path, root)) is not None:
             linked[path] = f"is {why}"
         return path
 
-    ref = doc.data.get("audio")
-    if isinstance(ref, str) and "://" not in ref and ".." not in ref:
-        audio.append(beside(ref))
-    ref = doc.data.get("transcript")
-    if isinstance(ref, str) and ".." not in ref:
-        path = beside(ref)
-        try:
-            transcripts[path] = MediaError(f"{ref} {linked[path]}") if path in linked else read_transcript(path)
-        except MediaError as exc:
-            transcripts[path] = exc
-    art = {}
-    ref = doc.data.get("image")
-    if isinstance(ref, str) and ".." not in ref:
-        path = beside(ref)
-        art[path] = ((linked[path],) if path in linked else tuple(check_art(path)), stat_sig(path)[1])
+    audio = [p for p in (beside("audio", remote_ok=True),) if p is not None]
+    transcript, image = beside("transcript"), beside("image")
+    transcripts = {transcript: _read_transcript(transcript, linked)} if transcript is not None else {}
+    art = {image: ((linked[image],) if image in linked else tuple(check_art(image)), stat_sig(image)[1])} if image is not None else {}
     deps = tuple(stat_sig(p) for p in audio + list(transcripts) + list(art))
     infos = read_audio_infos([p for p in audio if p not in linked])
     infos.update((p, MediaError(f"{p.name} {linked[p]}")) for p in audio if p in linked)
     return MediaFacts(audio=infos, art=art, transcripts=transcripts), deps
+
+
+def _read_transcript(path: Path, linked: dict[Path, str]) -> Any:
+    """The transcript's cues, or the problem with it (as a value: it is reported with the front matter's line)."""
+    if path in linked:
+        return MediaError(f"{path.name} {linked[path]}")
+    try:
+        return read_transcript(path)
+    except MediaError as exc:
+        return exc
