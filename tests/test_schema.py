@@ -114,3 +114,17 @@ def test_parse_fields_defaults_for_optional_fields():
 def test_parse_fields_wrong_type_names_field():
     _, problems = parse_fields({"number": "three"}, EPISODE, CTX)
     assert any(p.key == ("number",) and "whole number" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("field", ["number", "season"])
+@pytest.mark.parametrize("value", [0, -2, 1.0, 1.5, -1.5, float("nan"), "1", True, False])
+def test_episode_and_season_numbers_are_whole_numbers_from_1(field: str, value: object):
+    # The feed writes them as podcast:episode / podcast:season and itunes:episode / itunes:season as given.
+    _, problems = parse_fields({field: value}, EPISODE, CTX)
+    assert any(p.key == (field,) and "expected a whole number from 1 up" in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize("value", ["yes", "true", 1, 0, "clean"])
+def test_episode_explicit_is_true_or_false(value: object):
+    _, problems = parse_fields({"explicit": value}, EPISODE, CTX)
+    assert any(p.key == ("explicit",) and "expected true or false" in p.message for p in problems), problems
