@@ -71,12 +71,6 @@ def positive_int(value: Any, ctx: Context) -> int:
     return value
 
 
-def whole_int(value: Any, ctx: Context) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError(f"expected a whole number, got {_show(value)}")
-    return value
-
-
 def boolean(value: Any, ctx: Context) -> bool:
     if not isinstance(value, bool):
         raise FieldError(f"expected true or false, got {_show(value)}")
@@ -246,6 +240,17 @@ def absolute_url(value: Any, ctx: Context) -> str:
     return value
 
 
+def feed_url(value: Any, ctx: Context) -> str:
+    """An https URL that goes into the podcast feed as written, where a space is not allowed."""
+    return no_space(absolute_url(value, ctx))
+
+
+def no_space(url: str) -> str:
+    if any(c.isspace() for c in url):
+        raise FieldError(f"{url!r} contains a space; write it as %20, or leave it out")
+    return url
+
+
 def media_ref(value: Any, ctx: Context) -> str:
     """A file beside the Markdown file, or an https URL."""
     if not isinstance(value, str) or not value.strip():
@@ -354,10 +359,26 @@ DRILL: tuple[Field, ...] = (
 
 PAGE: tuple[Field, ...] = (_TITLE, _SUMMARY, _DRAFT)
 
-SCHEMAS: dict[str, tuple[Field, ...]] = {"episodes": EPISODE, "articles": ARTICLE, "drills": DRILL, "pages": PAGE}
-
-
 # ---- applying a schema --------------------------------------------------------------------
+
+def table_list(fields: tuple[Field, ...], build: Callable[[dict[str, Any]], Any], item: str = "item",
+               min_items: int = 0) -> Converter:
+    """A list of tables (mappings), each checked against `fields` and made into `build(values)`."""
+    def convert(value: Any, ctx: Context) -> tuple[Any, ...]:
+        if not isinstance(value, list) or len(value) < min_items:
+            raise FieldError(f"expected a list of at least {min_items} {item}s" if min_items else "expected a list of tables")
+        out = []
+        for i, entry in enumerate(value):
+            if not isinstance(entry, dict):
+                raise FieldError(f"{item} {i + 1}: expected a table", (i,))
+            values, problems = parse_fields(entry, fields, ctx)
+            if problems:
+                raise FieldError(f"{item} {i + 1}: {problems[0].message}", (i,) + problems[0].key)
+            out.append(build(values))
+        return tuple(out)
+
+    return convert
+
 
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
