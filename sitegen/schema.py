@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .frontmatter import Key
-from .models import Chapter, Reference
+from .models import Chapter, Reference, Session, Week
 
 
 class FieldError(ValueError):
@@ -292,6 +292,32 @@ def places(value: Any, ctx: Context) -> tuple[str, ...]:
     return items
 
 
+def table_list(fields: tuple[Field, ...], build: Callable[[dict[str, Any]], Any], item: str = "item",
+               min_items: int = 0) -> Converter:
+    """A list of tables (mappings), each checked against `fields` and made into `build(values)`."""
+    def convert(value: Any, ctx: Context) -> tuple[Any, ...]:
+        if not isinstance(value, list) or len(value) < min_items:
+            many = f"{min_items} {item}{'s' if min_items > 1 else ''}"
+            raise FieldError(f"expected a list of at least {many}" if min_items else "expected a list of tables")
+        out = []
+        for i, entry in enumerate(value):
+            if not isinstance(entry, dict):
+                raise FieldError(f"{item} {i + 1}: expected a table", (i,))
+            values, problems = parse_fields(entry, fields, ctx)
+            if problems:
+                raise FieldError(f"{item} {i + 1}: {problems[0].message}", (i,) + problems[0].key)
+            out.append(build(values))
+        return tuple(out)
+
+    return convert
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    key: Key
+    message: str
+
+
 def _raise() -> Any:
     raise ValueError
 
@@ -359,32 +385,28 @@ DRILL: tuple[Field, ...] = (
 
 PAGE: tuple[Field, ...] = (_TITLE, _SUMMARY, _DRAFT)
 
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+SESSION: tuple[Field, ...] = (
+    Field("day", one_of(*DAYS), True, "Mon, Tue, Wed, Thu, Fri, Sat or Sun.", '"Mon"'),
+    Field("drill", text, True, "The drill's slug: its file name in content/drills/ without .md.", "first-steps"),
+    Field("dose", text, True, "How much, in the runner's words.", '"2 x 5 min, 1 min forward walking between"'),
+)
+WEEK: tuple[Field, ...] = (
+    Field("week", positive_int, True, "The week's number: 1, 2, 3 and so on, in order.", "1"),
+    Field("focus", text, True, "What the week works on.", '"Learn the movement"'),
+    Field("sessions", table_list(SESSION, lambda v: Session(**v), "session", 1), True, "At least one: day, drill, dose.", "[]"),
+)
+PROGRAM: tuple[Field, ...] = (
+    Field("title", text, True, "The plan's title, shown on the guide page and in its PDFs.", '"Twelve weeks to backward running"'),
+    Field("summary", text, True, "What the plan is and how to use it.", '"Four sessions a week, walking first."'),
+    Field("updated", moment, True, "The date you last revised the guide's drills or plan: it dates the guide and its PDFs.", "2026-11-24"),
+    Field("weeks", table_list(WEEK, lambda v: Week(v["week"], v["focus"], v["sessions"]), "week", 4), True,
+          "At least 4 weeks, each with week (its number), focus and sessions (day, drill, dose).",
+          '\n  - week: 1\n    focus: "Learn the movement"\n    sessions:\n      - day: "Mon"\n        drill: first-steps\n        dose: "2 x 5 min"'),
+)
+
 # ---- applying a schema --------------------------------------------------------------------
-
-def table_list(fields: tuple[Field, ...], build: Callable[[dict[str, Any]], Any], item: str = "item",
-               min_items: int = 0) -> Converter:
-    """A list of tables (mappings), each checked against `fields` and made into `build(values)`."""
-    def convert(value: Any, ctx: Context) -> tuple[Any, ...]:
-        if not isinstance(value, list) or len(value) < min_items:
-            raise FieldError(f"expected a list of at least {min_items} {item}s" if min_items else "expected a list of tables")
-        out = []
-        for i, entry in enumerate(value):
-            if not isinstance(entry, dict):
-                raise FieldError(f"{item} {i + 1}: expected a table", (i,))
-            values, problems = parse_fields(entry, fields, ctx)
-            if problems:
-                raise FieldError(f"{item} {i + 1}: {problems[0].message}", (i,) + problems[0].key)
-            out.append(build(values))
-        return tuple(out)
-
-    return convert
-
-
-@dataclass(frozen=True, slots=True)
-class FieldProblem:
-    key: Key
-    message: str
-
 
 def parse_fields(data: Mapping[str, Any], fields: tuple[Field, ...], ctx: Context,
                  assign: str = ": ") -> tuple[dict[str, Any], list[FieldProblem]]:
