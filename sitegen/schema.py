@@ -395,7 +395,8 @@ SESSION: tuple[Field, ...] = (
 WEEK: tuple[Field, ...] = (
     Field("week", positive_int, True, "The week's number: 1, 2, 3 and so on, in order.", "1"),
     Field("focus", text, True, "What the week works on.", '"Learn the movement"'),
-    Field("sessions", table_list(SESSION, lambda v: Session(**v), "session", 1), True, "At least one: day, drill, dose.", "[]"),
+    Field("sessions", table_list(SESSION, lambda v: Session(**v), "session", 1), True, "At least one: day, drill, dose.",
+          '\n  - day: "Mon"\n    drill: first-steps\n    dose: "10 min"'),
 )
 PROGRAM: tuple[Field, ...] = (
     Field("title", text, True, "The plan's title, shown on the guide page and in its PDFs.", '"Twelve weeks to backward running"'),
