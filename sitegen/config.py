@@ -11,10 +11,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .podcast_spec import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
+from .convert import Context, FieldError, boolean, feed_url, no_space, one_of, text, uuid_text
 from .frontmatter import Key
+from .podcast_spec import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
 from .problems import BuildError, Problem
-from .schema import Context, Field, FieldError, boolean, feed_url, no_space, one_of, parse_fields, table_list, text, uuid_text
+from .schema import Field, parse_fields, table_list
 from .sources import read_author_text
 
 

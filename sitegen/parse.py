@@ -1,13 +1,13 @@
 """Turn SourceDocs into Episodes, Articles, Drills and Pages (pure: media facts are passed in)."""
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .config import SiteConfig
+from .convert import did_you_mean
 from .frontmatter import Key
 from .markdown_html import render_markdown
 from .media import AudioInfo, MediaError, TranscriptInfo
@@ -172,9 +172,8 @@ def parse_program(data: Any, lines: dict[Key, int], rel_path: str, config: SiteC
             problems.append(Problem(rel_path, line(("weeks", i, "week")), f"week: expected {i + 1} (weeks are numbered in order)"))
         for j, session in enumerate(week.sessions):
             if session.drill not in drill_slugs:
-                hint = difflib.get_close_matches(session.drill, sorted(drill_slugs), n=1)
-                problems.append(Problem(rel_path, line(("weeks", i, "sessions", j, "drill")), f"drill: no published drill {session.drill!r}"
-                                        + (f"; did you mean {hint[0]!r}?" if hint else "; drills are files in content/drills/")))
+                hint = did_you_mean(session.drill, sorted(drill_slugs)) or "; drills are files in content/drills/"
+                problems.append(Problem(rel_path, line(("weeks", i, "sessions", j, "drill")), f"drill: no published drill {session.drill!r}{hint}"))
     if problems:
         return None, problems
     return Program(v["title"], v["summary"], v["updated"], v["weeks"]), []

@@ -3,7 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen.schema import EPISODE, PROGRAM, Context, FieldError, chapters, clock, moment, parse_fields, references, tag_slug, tags
+from sitegen.convert import Context, FieldError, chapters, clock, moment, references, tag_slug, tags
+from sitegen.schema import EPISODE, PROGRAM, parse_fields
 
 CTX = Context(ZoneInfo("Europe/London"), time(6, 0))
 
