@@ -192,33 +192,38 @@ _REF_KEYS = {"authors": True, "title": True, "source": True, "year": True, "deta
 def references(value: Any, ctx: Context) -> tuple[Reference, ...]:
     if not isinstance(value, list):
         raise FieldError("expected a list of references, each with authors, title, source, year")
-    out = []
-    for i, item in enumerate(value):
-        if not isinstance(item, dict):
-            raise FieldError(f"reference {i + 1}: expected authors, title, source, year (and details, doi, url)", (i,))
-        for key in item:
-            if key not in _REF_KEYS:
-                raise FieldError(f"reference {i + 1}: unknown key {key!r}{did_you_mean(str(key), _REF_KEYS)}", (i, key))
-        for key, needed in _REF_KEYS.items():
-            if needed and key not in item:
-                raise FieldError(f"reference {i + 1}: missing {key}", (i,))
-        year = item["year"]
-        if isinstance(year, bool) or not isinstance(year, int) or not 1800 <= year <= 2100:
-            raise FieldError(f"reference {i + 1}: year must be a year like 2016, got {show(year)}", (i, "year"))
-        doi = item.get("doi")
-        if doi is not None and not (isinstance(doi, str) and re.fullmatch(r"10\.\d{4,9}/\S+", doi)):
-            raise FieldError(f"reference {i + 1}: doi must look like 10.1519/JSC.0000000000001153 (no https://doi.org/ prefix)", (i, "doi"))
-        url = item.get("url")
-        if url is not None:
-            url = absolute_url(url, ctx)
-        try:
-            out.append(Reference(
-                authors=text(item["authors"], ctx), title=text(item["title"], ctx), source=text(item["source"], ctx),
-                year=year, details=text(item["details"], ctx) if "details" in item else None, doi=doi, url=url,
-            ))
-        except FieldError as exc:
-            raise FieldError(f"reference {i + 1}: {exc}", (i,)) from None
-    return tuple(out)
+    return tuple(_reference(item, i, ctx) for i, item in enumerate(value))
+
+
+def _reference(item: Any, i: int, ctx: Context) -> Reference:
+    if not isinstance(item, dict):
+        raise FieldError(f"reference {i + 1}: expected authors, title, source, year (and details, doi, url)", (i,))
+    _reference_keys(item, i)
+    year = item["year"]
+    if isinstance(year, bool) or not isinstance(year, int) or not 1800 <= year <= 2100:
+        raise FieldError(f"reference {i + 1}: year must be a year like 2016, got {show(year)}", (i, "year"))
+    doi = item.get("doi")
+    if doi is not None and not (isinstance(doi, str) and re.fullmatch(r"10\.\d{4,9}/\S+", doi)):
+        raise FieldError(f"reference {i + 1}: doi must look like 10.1519/JSC.0000000000001153 (no https://doi.org/ prefix)", (i, "doi"))
+    url = item.get("url")
+    if url is not None:
+        url = absolute_url(url, ctx)
+    try:
+        return Reference(
+            authors=text(item["authors"], ctx), title=text(item["title"], ctx), source=text(item["source"], ctx),
+            year=year, details=text(item["details"], ctx) if "details" in item else None, doi=doi, url=url,
+        )
+    except FieldError as exc:
+        raise FieldError(f"reference {i + 1}: {exc}", (i,)) from None
+
+
+def _reference_keys(item: dict[str, Any], i: int) -> None:
+    for key in item:
+        if key not in _REF_KEYS:
+            raise FieldError(f"reference {i + 1}: unknown key {key!r}{did_you_mean(str(key), _REF_KEYS)}", (i, key))
+    for key, needed in _REF_KEYS.items():
+        if needed and key not in item:
+            raise FieldError(f"reference {i + 1}: missing {key}", (i,))
 
 
 def absolute_url(value: Any, ctx: Context) -> str:
