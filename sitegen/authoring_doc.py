@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from .schema import ARTICLE, DRILL, EPISODE, PAGE, Field
+from .schema import ARTICLE, DRILL, EPISODE, PAGE, PROGRAM, SESSION, WEEK, Field
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "authoring.md"
 BEGIN = "<!-- BEGIN GENERATED REFERENCE: edit sitegen/schema.py, then run `python -m sitegen.authoring_doc --write` -->"
@@ -38,6 +38,11 @@ def render_reference() -> str:
     for title, path, url, fields, stem in KINDS:
         out += [f"### {title}: `{path}`", "", f"Published at `{url}`.", ""]
         out += _table(fields, stem, yaml_key=True)
+    out += ["### Drill programme: `content/drills/_program.yaml`", "",
+            "The multi-week plan of the drill guide, published at `/guide/` and in its PDFs.", ""]
+    for heading, fields in (("The file", PROGRAM), ("Each of `weeks`", WEEK), ("Each of `sessions`", SESSION)):
+        out += [f"#### {heading}", ""]
+        out += _table(fields, "", yaml_key=True)
     from .config import TABLES  # the site's settings, for the same reference
 
     out += ["### site.toml", "", "The one configuration file, in the project folder. Unknown tables and keys are errors.", ""]

@@ -11,10 +11,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .podcast_spec import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
+from .convert import Context, FieldError, boolean, feed_url, no_space, one_of, text, uuid_text
 from .frontmatter import Key
+from .podcast_spec import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
 from .problems import BuildError, Problem
-from .schema import Context, Field, FieldError, boolean, one_of, parse_fields, text, uuid_text
+from .schema import Field, parse_fields, table_list
 from .sources import read_author_text
 
 
@@ -99,14 +100,8 @@ def _site_url(value: Any, ctx: Context) -> str:
     parts = urlsplit(value) if isinstance(value, str) else None
     if not parts or parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise FieldError(f"expected an absolute URL such as https://example.github.io/retro-stride/, got {value!r}")
-    _no_space(value)
+    no_space(value)  # every URL of the feed is built on this one
     return value if value.endswith("/") else value + "/"
-
-
-def _no_space(url: str) -> None:
-    # Every URL of the feed is built on this one; the feed rejects URLs with spaces.
-    if any(c.isspace() for c in url):
-        raise FieldError(f"{url!r} contains a space; write it as %20, or leave it out")
 
 
 def _language(value: Any, ctx: Context) -> str:
@@ -155,14 +150,6 @@ def _file_name(value: Any, ctx: Context) -> str:
     return value
 
 
-def _https(value: Any, ctx: Context) -> str:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if not parts or parts.scheme != "https" or not parts.netloc:
-        raise FieldError(f"expected an https:// URL, got {value!r}")
-    _no_space(value)
-    return value
-
-
 def _categories(value: Any, ctx: Context) -> tuple[tuple[str, str | None], ...]:
     from .apple_categories import check_category
 
@@ -182,30 +169,13 @@ def _categories(value: Any, ctx: Context) -> tuple[tuple[str, str | None], ...]:
     return tuple(out)
 
 
-def _table_list(fields: tuple[Field, ...], build: Any) -> Any:
-    def convert(value: Any, ctx: Context) -> tuple[Any, ...]:
-        if not isinstance(value, list):
-            raise FieldError("expected a list of tables")
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, dict):
-                raise FieldError(f"item {i + 1}: expected a table", (i,))
-            values, problems = parse_fields(item, fields, ctx)
-            if problems:
-                raise FieldError(f"item {i + 1}: {problems[0].message}", (i,) + problems[0].key)
-            out.append(build(**values))
-        return tuple(out)
-
-    return convert
-
-
 def _apps(value: Any, ctx: Context) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict):
         raise FieldError("expected a table of app = \"subscribe URL\"")
     for name, url in value.items():
         if name not in APP_NAMES:
             raise FieldError(f"unknown app {name!r}; known: {', '.join(APP_NAMES)}", (name,))
-        _https(url, ctx)
+        feed_url(url, ctx)
     return tuple(value.items())
 
 
@@ -243,10 +213,10 @@ PODCAST_FIELDS = (
     _str("copyright", "Copyright line."),
     Field("locked", boolean, False, "podcast:locked: refuse imports to other hosts.", "true", True),
     Field("categories", _categories, True, "Apple categories, most important first.", '[["Sports", "Running"]]'),
-    Field("funding", _table_list((Field("url", _https, True, "", ""), Field("text", _short_text, True, "", "")), Funding), False, "podcast:funding links: url and text (at most 128 characters).", "[]", ()),
-    Field("persons", _table_list((Field("name", _short_text, True, "", ""), Field("role", _short_text, False, "", "", "host"), Field("href", _https, False, "", ""), Field("img", _https, False, "", "")), Person), False, "podcast:person entries: name, role (at most 128 characters each), href, img.", "[]", ()),
+    Field("funding", table_list((Field("url", feed_url, True, "", ""), Field("text", _short_text, True, "", "")), lambda v: Funding(**v)), False, "podcast:funding links: url and text (at most 128 characters).", "[]", ()),
+    Field("persons", table_list((Field("name", _short_text, True, "", ""), Field("role", _short_text, False, "", "", "host"), Field("href", feed_url, False, "", ""), Field("img", feed_url, False, "", "")), lambda v: Person(**v)), False, "podcast:person entries: name, role (at most 128 characters each), href, img.", "[]", ()),
     Field("apps", _apps, False, "Subscribe links per app.", "{}", ()),
-    Field("new_feed_url", _https, False, "Set only when moving the feed: itunes:new-feed-url.", '"https://..."'),
+    Field("new_feed_url", feed_url, False, "Set only when moving the feed: itunes:new-feed-url.", '"https://..."'),
 )
 GUIDE_FIELDS = (
     Field("pdf", _file_name, False, "File stem of the drill guide PDF.", '"retro-stride-drill-guide"', "retro-stride-drill-guide"),

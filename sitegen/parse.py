@@ -1,19 +1,19 @@
 """Turn SourceDocs into Episodes, Articles, Drills and Pages (pure: media facts are passed in)."""
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .config import SiteConfig
+from .convert import did_you_mean
 from .frontmatter import Key
 from .markdown_html import render_markdown
 from .media import AudioInfo, MediaError, TranscriptInfo
-from .models import Article, Drill, Episode, Media, Page, Program, Session, Transcript, Week, format_clock
+from .models import Article, Drill, Episode, Media, Page, Program, Transcript, format_clock
 from .problems import Problem
-from .schema import ARTICLE, DRILL, EPISODE, PAGE, Field, moment, parse_fields, positive_int, text
+from .schema import ARTICLE, DRILL, EPISODE, PAGE, PROGRAM, Field, parse_fields
 from .sources import SourceDoc
 
 _TRANSCRIPT_MIME = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
@@ -157,71 +157,23 @@ def parse_page(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[P
     return Page(doc.rel, doc.slug, v["title"], v["summary"], body_html, v["draft"]), []
 
 
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
 def parse_program(data: Any, lines: dict[Key, int], rel_path: str, config: SiteConfig,
                   drill_slugs: frozenset[str]) -> tuple[Program | None, list[Problem]]:
-    """The multi-week plan in content/drills/_program.yaml."""
-    ctx = config.context
-    problems: list[Problem] = []
-
+    """The multi-week plan in content/drills/_program.yaml (schema.PROGRAM)."""
     def line(key: Key) -> int:
         return next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 1)
 
-    def need(value: Any, key: Key, convert: Any) -> Any:
-        try:
-            return convert(value, ctx)
-        except ValueError as exc:
-            problems.append(Problem(rel_path, line(key), f"{'.'.join(map(str, key))}: {exc}"))
-            return None
-
     if not isinstance(data, dict):
         return None, [Problem(rel_path, 1, "expected title, summary, updated and weeks")]
-    for key in data:
-        if key not in ("title", "summary", "updated", "weeks"):
-            problems.append(Problem(rel_path, line((key,)), f"{key}: unknown key; the program has title, summary, updated, weeks"))
-    title = need(data.get("title"), ("title",), text)
-    summary = need(data.get("summary"), ("summary",), text)
-    if "updated" not in data:
-        problems.append(Problem(rel_path, 1, "updated: missing; add the date you last revised the guide's drills or plan, "
-                                             "e.g. updated: 2026-11-24 (it dates the guide and its PDFs)"))
-    updated = need(data.get("updated"), ("updated",), moment) if "updated" in data else None
-    weeks: list[Week] = []
-    raw_weeks = data.get("weeks")
-    if not isinstance(raw_weeks, list) or len(raw_weeks) < 4:
-        problems.append(Problem(rel_path, line(("weeks",)), "weeks: expected a list of at least 4 weeks"))
-        raw_weeks = []
-    for i, w in enumerate(raw_weeks):
-        key: Key = ("weeks", i)
-        if not isinstance(w, dict) or set(w) - {"week", "focus", "sessions"}:
-            problems.append(Problem(rel_path, line(key), f"weeks item {i + 1}: expected week, focus, sessions"))
-            continue
-        number = need(w.get("week"), key + ("week",), positive_int)
-        if number is not None and number != i + 1:
-            problems.append(Problem(rel_path, line(key + ("week",)), f"week: expected {i + 1} (weeks are numbered in order)"))
-        focus = need(w.get("focus"), key + ("focus",), text)
-        sessions: list[Session] = []
-        raw_sessions = w.get("sessions")
-        if not isinstance(raw_sessions, list) or not raw_sessions:
-            problems.append(Problem(rel_path, line(key), f"week {i + 1}: sessions must list at least one session"))
-            raw_sessions = []
-        for j, s in enumerate(raw_sessions):
-            skey = key + ("sessions", j)
-            if not isinstance(s, dict) or set(s) != {"day", "drill", "dose"}:
-                problems.append(Problem(rel_path, line(skey), f"week {i + 1} session {j + 1}: expected day, drill and dose"))
-                continue
-            if s["day"] not in DAYS:
-                problems.append(Problem(rel_path, line(skey + ("day",)), f"day: expected one of {', '.join(DAYS)}, got {s['day']!r}"))
-            drill, dose = need(s["drill"], skey + ("drill",), text), need(s["dose"], skey + ("dose",), text)
-            if drill and drill not in drill_slugs:
-                hint = difflib.get_close_matches(drill, sorted(drill_slugs), n=1)
-                problems.append(Problem(rel_path, line(skey + ("drill",)), f"drill: no published drill {drill!r}"
-                                        + (f"; did you mean {hint[0]!r}?" if hint else "; drills are files in content/drills/")))
-            sessions.append(Session(str(s["day"]), drill or "", dose or ""))
-        weeks.append(Week(number or 0, focus or "", tuple(sessions)))
+    v, found = parse_fields(data, PROGRAM, config.context)
+    problems = [Problem(rel_path, line(fp.key), fp.message) for fp in found]
+    for i, week in enumerate(v.get("weeks") or ()):
+        if week.number != i + 1:
+            problems.append(Problem(rel_path, line(("weeks", i, "week")), f"week: expected {i + 1} (weeks are numbered in order)"))
+        for j, session in enumerate(week.sessions):
+            if session.drill not in drill_slugs:
+                hint = did_you_mean(session.drill, sorted(drill_slugs)) or "; drills are files in content/drills/"
+                problems.append(Problem(rel_path, line(("weeks", i, "sessions", j, "drill")), f"drill: no published drill {session.drill!r}{hint}"))
     if problems:
         return None, problems
-    return Program(title, summary, updated, tuple(weeks)), []
-
-
+    return Program(v["title"], v["summary"], v["updated"], v["weeks"]), []

@@ -1,5 +1,5 @@
-"""Rules of the Podcasting 2.0 namespace that the configuration checks too, without loading the
-feed writer (lxml, feedgen): reading site.toml must stay cheap."""
+"""Rules of the Podcasting 2.0 namespace that the configuration checks (the feed writer trusts
+them), kept apart from the feed writer (lxml, feedgen): reading site.toml must stay cheap."""
 from __future__ import annotations
 
 import re

@@ -70,7 +70,7 @@ CASES = {
     "bad_drill_level": ("content/drills/first-walk.md", "level: beginner", "level: expert", r"first-walk.md:4: level: expected one of beginner, intermediate, advanced"),
     "bad_drill_related": ("content/drills/first-walk.md", "episodes/first-steps,", "episodes/first-step,", r"first-walk.md:11: related: 'episodes/first-step' is not an episode or article; did you mean 'episodes/first-steps'"),
     "program_unknown_drill": ("content/drills/_program.yaml", "drill: backward-jog, dose: \"2 x 30 s\"", "drill: backward-jg, dose: \"2 x 30 s\"", r"_program.yaml:\d+: drill: no published drill 'backward-jg'; did you mean 'backward-jog'"),
-    "program_without_date": ("content/drills/_program.yaml", "updated: 2026-03-01\n", "", r"_program.yaml:1: updated: missing; add the date you last revised"),
+    "program_without_date": ("content/drills/_program.yaml", "updated: 2026-03-01\n", "", r"_program.yaml:1: updated: required; add e.g. updated: 2026-11-24"),
     "program_bad_date": ("content/drills/_program.yaml", "updated: 2026-03-01", "updated: March", r"_program.yaml:3: updated: expected a date like 2026-03-01"),
     "image_without_alt": ("content/articles/safety-first.md", "See [episode one]", "![](/img/cover.jpg) See [episode one]", r"safety-first.md:\d+: image '/img/cover.jpg' has no alt text"),
     "impossible_date": (EP1, "date: 2026-03-03", "date: 2026-02-30", rf"{EP1}:5: date: 2026-02-30 is not a real date .*; write YYYY-MM-DD"),

@@ -3,7 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen.schema import EPISODE, Context, FieldError, chapters, clock, moment, parse_fields, references, tag_slug, tags
+from sitegen.convert import Context, FieldError, chapters, clock, moment, references, tag_slug, tags
+from sitegen.schema import EPISODE, PROGRAM, parse_fields
 
 CTX = Context(ZoneInfo("Europe/London"), time(6, 0))
 
@@ -114,3 +115,65 @@ def test_parse_fields_defaults_for_optional_fields():
 def test_parse_fields_wrong_type_names_field():
     _, problems = parse_fields({"number": "three"}, EPISODE, CTX)
     assert any(p.key == ("number",) and "whole number" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("field", ["number", "season"])
+@pytest.mark.parametrize("value", [0, -2, 1.0, 1.5, -1.5, float("nan"), "1", True, False])
+def test_episode_and_season_numbers_are_whole_numbers_from_1(field: str, value: object):
+    # The feed writes them as podcast:episode / podcast:season and itunes:episode / itunes:season as given.
+    _, problems = parse_fields({field: value}, EPISODE, CTX)
+    assert any(p.key == (field,) and "expected a whole number from 1 up" in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize("value", ["yes", "true", 1, 0, "clean"])
+def test_episode_explicit_is_true_or_false(value: object):
+    _, problems = parse_fields({"explicit": value}, EPISODE, CTX)
+    assert any(p.key == ("explicit",) and "expected true or false" in p.message for p in problems), problems
+
+
+# ---- the drill programme (content/drills/_program.yaml) -----------------------------------
+
+def _program(weeks: int = 4) -> dict:
+    session = {"day": "Mon", "drill": "first-steps", "dose": "10 min"}
+    return {"title": "Plan", "summary": "Walk.", "updated": date(2026, 11, 24),
+            "weeks": [{"week": n, "focus": "Walk", "sessions": [dict(session)]} for n in range(1, weeks + 1)]}
+
+
+def _program_problems(data: object) -> list[tuple[int, str]]:
+    from conftest import make_config
+    from sitegen.parse import parse_program
+
+    lines = {("weeks",): 4, ("weeks", 1): 9, ("weeks", 1, "week"): 9, ("weeks", 1, "sessions", 0): 12,
+             ("weeks", 1, "sessions", 0, "day"): 12, ("weeks", 1, "sessions", 0, "drill"): 13}
+    program, problems = parse_program(data, lines, "_program.yaml", make_config(), frozenset({"first-steps"}))
+    assert (program is None) == bool(problems)
+    return [(p.line, p.message) for p in problems]
+
+
+def test_program_reads_weeks_and_sessions():
+    values, problems = parse_fields(_program(), PROGRAM, CTX)
+    assert problems == []
+    assert [w.number for w in values["weeks"]] == [1, 2, 3, 4]
+    assert values["weeks"][0].sessions[0].drill == "first-steps"
+    assert _program_problems(_program()) == []
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda p: p.update(weeks=p["weeks"][:3]), (4, "weeks: expected a list of at least 4 weeks")),
+    (lambda p: p["weeks"][1].update(week=3), (9, "week: expected 2 (weeks are numbered in order)")),
+    (lambda p: p["weeks"][1]["sessions"][0].update(day="Mo"), (12, "weeks: week 2: sessions: session 1: day: expected one of Mon, Tue")),
+    (lambda p: p["weeks"][1]["sessions"][0].update(drill="first-step"), (13, "drill: no published drill 'first-step'; did you mean 'first-steps'?")),
+    (lambda p: p["weeks"][1].update(sessions=[]), (9, "weeks: week 2: sessions: expected a list of at least 1 session")),
+    (lambda p: p["weeks"][1]["sessions"][0].pop("dose"), (12, "weeks: week 2: sessions: session 1: dose: required")),
+    (lambda p: p.update(level=1), (1, "level: unknown key; known keys: title, summary, updated, weeks")),
+    (lambda p: p.pop("updated"), (1, "updated: required; add e.g. updated: 2026-11-24")),
+])
+def test_program_problems_name_the_line(edit, expected):
+    data = _program()
+    edit(data)
+    ((line, message),) = _program_problems(data)
+    assert line == expected[0] and message.startswith(expected[1]), (line, message)
+
+
+def test_program_must_be_a_mapping():
+    assert _program_problems(["weeks"]) == [(1, "expected title, summary, updated and weeks")]
