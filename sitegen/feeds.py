@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from html import unescape
-from typing import Any, Callable, Sequence
+from typing import Sequence
 from xml.sax.saxutils import escape
 
 from feedgen.feed import FeedGenerator
 
 from .feedext import register_extensions
-from .models import Article, Episode, Post, Site
-from .pieces import Part, Pieces, Span, join
+from .models import Article, Drill, Episode, Post, Site
 from .plan import ArticlePage, EpisodePage, PageSpec, TagPage, TranscriptPage
 from .urls import Urls
 
@@ -20,34 +20,41 @@ GENERATOR = "Retro Stride sitegen"
 # Readers poll a feed for what is new; the archive pages hold the rest. Uncapped, ten years of
 # posts with full text make a 40 MB file that every reader downloads on every poll.
 ATOM_ENTRIES = 50
+Span = tuple[int, int]
 
 
-def build_podcast_feed(site: Site, urls: Urls, pieces: Pieces | None = None,
-                       key_of: Callable[[Episode], str] | None = None) -> bytes:
-    """The whole feed. Episodes already rendered (same key in `pieces`) are not rendered again;
-    the others go through feedgen a batch at a time (one feedgen tree of a ten-year archive
-    takes a hundred MB), and the items are joined under the channel feedgen wrote."""
-    keys = [key_of(ep) for ep in site.episodes] if pieces is not None and key_of is not None else []
-    stored = [pieces.get(k) for k in keys] if pieces is not None else [None] * len(site.episodes)
-    todo = [ep for ep, piece in zip(site.episodes, stored) if piece is None]
+def build_podcast_feed(site: Site, urls: Urls) -> bytes:
+    """The whole feed, its items made a batch at a time (see render_feed_items)."""
+    parts = render_feed_items(site, urls, site.episodes)
+    if parts is None:  # show notes that fool the split: the whole feed in one go
+        return _podcast_xml(site, urls, site.episodes)
+    return b"".join([parts.head, *parts.items, parts.tail])
+
+
+@dataclass(frozen=True, slots=True)
+class FeedParts:
+    head: bytes  # the channel, up to the first item
+    items: list[memoryview]  # each episode's <item>, in the order given
+    tail: bytes
+
+
+def render_feed_items(site: Site, urls: Urls, episodes: Sequence[Episode]) -> FeedParts | None:
+    """Each episode's <item> as feedgen writes it, and the channel around them. feedgen takes a
+    batch at a time (one feedgen tree of a ten-year archive takes a hundred MB); None when show
+    notes fool the split into items, and the feed must be made in one go."""
     made: list[memoryview] = []
     head = tail = b""
-    for i in range(0, max(len(todo), 1), FEED_BATCH):
-        batch = todo[i:i + FEED_BATCH]
+    for i in range(0, max(len(episodes), 1), FEED_BATCH):
+        batch = list(episodes[i:i + FEED_BATCH])
         xml = _podcast_xml(site, urls, batch)
         split = _split_items(xml, [ep.guid for ep in batch])
-        if split is None:  # show notes that fool the split: the whole feed in one go, keep nothing
-            return _podcast_xml(site, urls, site.episodes)
+        if split is None:
+            return None
         start, spans, end = split
         head, tail = xml[:start], xml[end:]
         view = memoryview(xml)
         made += [view[a:b] for a, b in spans]
-    new = iter(made)
-    parts = [(k, piece if piece is not None else next(new)) for k, piece in zip(keys or map(str, range(len(stored))), stored)]
-    output, where = join(head, parts, tail)
-    if pieces is not None and keys:
-        pieces.keep(output, where)
-    return output
+    return FeedParts(head, made, tail)
 
 
 FEED_BATCH = 200
@@ -213,26 +220,23 @@ def build_robots(urls: Urls) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n".encode()
 
 
-def build_search_index(site: Site, urls: Urls, pieces: Pieces | None = None,
-                       key_of: Callable[[Any], str] | None = None) -> bytes:
+def build_search_index(site: Site, urls: Urls) -> bytes:
     """A JSON index the search page filters in the browser (no server needed): one entry per
-    post and drill, each kept in `pieces` by its key so unchanged entries are not made again."""
-    items: list[tuple[str, Any]] = [("Episode", x) for x in site.episodes] + [("Article", x) for x in site.articles]
-    items += [(f"Drill, {d.level}", d) for d in site.drills]
-    store = pieces if key_of is not None else None  # without keys, nothing can be looked up
-    parts: list[tuple[str, Part]] = []
-    for i, (kind, x) in enumerate(items):
-        key = key_of(x) if key_of is not None else str(i)
-        entry: Part | None = store.get(key) if store is not None else None
-        if entry is None:
-            tags = [x.level, *x.where] if kind.startswith("Drill") else list(x.tags)
-            entry = json.dumps({"kind": kind, "title": x.title, "url": urls.path(x.url), "summary": x.summary,
-                                "tags": tags, "text": _words(x.body_html)}, ensure_ascii=False, separators=(",", ":")).encode()
-        parts.append((key, entry))
-    output, spans = join(b"[", parts, b"]", b",")
-    if store is not None:
-        store.keep(output, spans)
-    return output
+    post and drill."""
+    return b"[" + b",".join(render_search_entry(x, urls) for x in search_items(site)) + b"]"
+
+
+def search_items(site: Site) -> list[Episode | Article | Drill]:
+    return [*site.episodes, *site.articles, *site.drills]
+
+
+def render_search_entry(x: Episode | Article | Drill, urls: Urls) -> bytes:
+    if isinstance(x, Drill):
+        kind, tags = f"Drill, {x.level}", [x.level, *x.where]
+    else:
+        kind, tags = ("Episode" if isinstance(x, Episode) else "Article"), list(x.tags)
+    return json.dumps({"kind": kind, "title": x.title, "url": urls.path(x.url), "summary": x.summary,
+                       "tags": tags, "text": _words(x.body_html)}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _words(html: str) -> str:

@@ -1,4 +1,5 @@
-"""Per-item pieces of whole-archive outputs (the podcast feed, the search index), kept between builds.
+"""Per-item pieces of whole-archive outputs (the podcast feed, the search index), kept between
+builds beside the scheduler: the renderers in feeds.py know nothing of them.
 
 Each piece is stored under a key naming everything it was made from (the item's digest and
 the site's settings), so a stored piece is exactly what rendering the item again would give.
@@ -10,9 +11,12 @@ size and modification time as the build recorded). Anything that does not match 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple, Sequence, Union
+from typing import Callable, NamedTuple, Sequence, Union
 
 from .cache import CacheError, read_pieces, stat_sig, write_pieces
+from .feeds import _podcast_xml, render_feed_items, render_search_entry, search_items
+from .models import Article, Drill, Episode, Site
+from .urls import Urls
 
 Part = Union[bytes, memoryview]
 Span = tuple[int, int]
@@ -76,3 +80,28 @@ def join(head: bytes, parts: Sequence[tuple[str, Part]], tail: bytes, sep: bytes
         at += len(part)
     chunks.append(tail)
     return b"".join(chunks), spans
+
+
+def build_podcast_feed_reusing(site: Site, urls: Urls, pieces: Pieces, key_of: Callable[[Episode], str]) -> bytes:
+    """The whole feed; episodes whose item is among `pieces` under the same key are not rendered again."""
+    keys = [key_of(ep) for ep in site.episodes]
+    stored = [pieces.get(k) for k in keys]
+    parts = render_feed_items(site, urls, [ep for ep, piece in zip(site.episodes, stored) if piece is None])
+    if parts is None:  # show notes that fool the split: the whole feed in one go, keep nothing
+        return _podcast_xml(site, urls, site.episodes)
+    new = iter(parts.items)
+    output, where = join(parts.head, [(k, piece if piece is not None else next(new)) for k, piece in zip(keys, stored)], parts.tail)
+    pieces.keep(output, where)
+    return output
+
+
+def build_search_index_reusing(site: Site, urls: Urls, pieces: Pieces, key_of: Callable[[Episode | Article | Drill], str]) -> bytes:
+    """The search index; entries among `pieces` under the same key are not made again."""
+    parts: list[tuple[str, Part]] = []
+    for x in search_items(site):
+        key = key_of(x)
+        entry = pieces.get(key)
+        parts.append((key, entry if entry is not None else render_search_entry(x, urls)))
+    output, spans = join(b"[", parts, b"]", b",")
+    pieces.keep(output, spans)
+    return output
