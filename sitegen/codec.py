@@ -166,11 +166,11 @@ class Codec:
                   f"        raise ValueError({cls.__name__ + ': expected ' + str(len(lines)) + ' values'!r})\n"
                   "    o = _new(_cls)\n" + "\n".join(lines) + "\n    return o\n")
         exec(compile(source, f"<decode {cls.__name__}>", "exec"), env)  # noqa: S102 - code made from the class, not from data
-        return env["decode"]  # type: ignore[no-any-return]
+        return env["decode"]
 
     def _decode_text(self, value: Any) -> str:
         if value.__class__ is str:
-            return value  # type: ignore[no-any-return]
+            return value
         start, end = value
         if not 0 <= start <= end <= len(self._in):
             raise ValueError(f"text {start}-{end} is not in the cached texts")

@@ -79,7 +79,7 @@ def read_transcript(path: Path) -> TranscriptInfo:
     cues = tuple(
         Cue(timedelta(milliseconds=c.start_time.in_milliseconds()), timedelta(milliseconds=c.end_time.in_milliseconds()),
             decode(" ".join(c.text.split())))
-        for c in captions
+        for c in captions.captions
     )
     if not cues:
         raise MediaError(f"{path.name} has no cues")

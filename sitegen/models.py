@@ -27,8 +27,8 @@ def compact(cls: C) -> C:
         for name, value in zip(names, state):
             put(self, name, value)
 
-    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
-    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    setattr(cls, "__getstate__", __getstate__)  # the class is not known here, only that it is a slots dataclass
+    setattr(cls, "__setstate__", __setstate__)
     return cls
 
 
