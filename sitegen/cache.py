@@ -9,7 +9,6 @@ version, or from another Python counts as empty: a cache costs time, never corre
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import shutil
@@ -24,6 +23,7 @@ import orjson
 
 from . import ENGINE_VERSION
 from .codec import Codec
+from .fingerprint import StatSig
 
 CACHE_FORMAT = 10
 FILE_NAME = "cache.sqlite"
@@ -39,7 +39,6 @@ _SCHEMA = (
 _START_AFRESH = {"SQLITE_ERROR", "SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_MISMATCH", "SQLITE_CONSTRAINT",
                  "SQLITE_CONSTRAINT_NOTNULL", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_SCHEMA", "SQLITE_RANGE"}
 
-StatSig = tuple[str, int, int]  # (path, size, mtime_ns)
 Entry = tuple[str, int, int]  # an output's (digest, size, mtime_ns)
 
 
@@ -69,36 +68,6 @@ class DocCache:
 
 class CacheError(Exception):
     """The cache could not be written; the build is good, the next one only slower."""
-
-
-def racy(mtime_ns: int, now_ns: int) -> bool:
-    """Modified so recently that another edit could leave the same mtime. Whole seconds suggest a
-    coarse file system (up to 2 s on FAT); otherwise the kernel's clock tick (at most 10 ms)."""
-    window = 2_000_000_000 if mtime_ns % 1_000_000_000 == 0 else 100_000_000
-    return mtime_ns > now_ns - window
-
-
-def digest(*parts: Any) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else repr(part).encode())
-        h.update(b"\0")
-    return h.hexdigest()[:32]
-
-
-def stat_sig(path: str | os.PathLike[str]) -> StatSig:
-    """(path, size, mtime_ns), or sizes of -1 when the file is missing. Takes plain strings too:
-    a build stats every input and output, and pathlib objects cost more than the stat."""
-    try:
-        st = os.stat(path)
-        return (os.fspath(path), st.st_size, st.st_mtime_ns)
-    except OSError:
-        return (os.fspath(path), -1, -1)
-
-
-def trusted_stat(st: os.stat_result, now_ns: int) -> tuple[int, int] | None:
-    """The (size, mtime) worth recording, or None when the file is too new to trust its mtime."""
-    return None if racy(st.st_mtime_ns, now_ns) else (st.st_size, st.st_mtime_ns)
 
 
 def _connect(folder: Path, create: bool) -> sqlite3.Connection:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .cache import digest
+from .fingerprint import digest
 from .models import Item, Post, Program, Site, Tag
 from .plan import PageSpec
 

@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import ENGINE_VERSION
-from .cache import Entry, Index, StatSig, digest, racy, read_index, stat_sig
+from .cache import Entry, Index, read_index
+from .fingerprint import StatSig, digest, racy, stat_sig
 from .config import SiteConfig, read_config
 from .options import BuildOptions
 

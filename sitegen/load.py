@@ -13,9 +13,10 @@ from typing import Any, Callable
 
 from .art import check_art
 from .assets import link_problem
-from .cache import DocCache, StatSig, digest, stat_sig, trusted_stat
+from .cache import DocCache
 from .codec import Codec
 from .config import SiteConfig
+from .fingerprint import StatSig, digest, stat_sig, trusted_stat
 from .media import MediaError, read_audio_infos, read_transcript
 from .models import compact
 from .parse import MediaFacts, Parsed, parse_doc

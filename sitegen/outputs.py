@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Literal
 
 from . import ENGINE_VERSION
-from .cache import digest, stat_sig
+from .fingerprint import digest, stat_sig
 from .digests import Digests, tree_digest
 from .feeds import build_atom_feed, build_chapters_json, build_podcast_feed, build_robots, build_search_index, build_sitemap
 from .freshness import engine_signature

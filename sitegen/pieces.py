@@ -13,8 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, NamedTuple, Sequence, Union
 
-from .cache import CacheError, read_pieces, stat_sig, write_pieces
+from .cache import CacheError, read_pieces, write_pieces
 from .feeds import _podcast_xml, render_feed_items, render_search_entry, search_items
+from .fingerprint import stat_sig
 from .models import Article, Drill, Episode, Site
 from .urls import Urls
 

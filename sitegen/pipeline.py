@@ -16,8 +16,9 @@ from . import ENGINE_VERSION
 from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_link_problems, read_static
-from .cache import CacheError, DocCache, Entry, Index, digest, forget_index, racy, read_doc_cache, read_index, stat_sig, write_cache
+from .cache import CacheError, DocCache, Entry, Index, forget_index, read_doc_cache, read_index, write_cache
 from .config import SiteConfig, config_line
+from .fingerprint import digest, racy, stat_sig
 from .freshness import Inputs, engine_signature, input_signature, is_current, read_inputs, read_options_config
 from .frontmatter import LoadedYaml
 from .load import DOC_CODEC, Loaded, list_sources, load_items

@@ -15,7 +15,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from .cache import Entry, stat_sig
+from .cache import Entry
+from .fingerprint import stat_sig
 from .guide import PAPER_LABELS, pdf_file_name, qr_svg
 from .models import Site
 from .outputs import Output, Plan

@@ -16,7 +16,7 @@ import sitegen.feeds as feeds
 from conftest import FIXED_NOW, build_site, copy_sample
 from sitegen.assets import read_static
 from sitegen.models import Site
-from sitegen.cache import stat_sig
+from sitegen.fingerprint import stat_sig
 from sitegen.pieces import Pieces, Written, build_podcast_feed_reusing, build_search_index_reusing
 from sitegen.pipeline import BuildOptions, check
 from sitegen.urls import Urls
