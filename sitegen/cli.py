@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from .problems import BuildError
+from .say import Say, problem, shown_folder
 
 if TYPE_CHECKING:
     from .options import BuildOptions, BuildResult
@@ -39,6 +40,45 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    if args.command in ("narrate", "new", "serve"):
+        return _other_command(args)
+    from .options import BuildOptions
+
+    opts = BuildOptions(root=args.root.resolve(), out=args.out.resolve() if args.out else None, base_url=args.base_url,
+                        drafts=args.drafts, future=args.future)
+    talk = Say.for_terminal(quiet=args.quiet, verbose=args.verbose)
+    doing = ["reading site.toml"]
+
+    def step(msg: str) -> None:
+        doing[0] = msg
+        talk.step(msg)
+
+    try:
+        if args.command == "check":
+            return _check(opts, talk)
+        try:
+            result = _build(opts, step)
+        finally:
+            talk.done()
+    except BuildError as exc:
+        report(exc)
+        return 1
+    except KeyboardInterrupt:
+        problem("build.py: stopped; the last good output is as it was")
+        return 130
+    except OSError as exc:  # the machine, not the content: a full disk, a folder it may not write
+        where = f"{exc.filename}: " if exc.filename else ""
+        problem(f"build.py: {where}{exc.strerror or exc}; check that the path exists, its permissions and the free disk space "
+                "(the last good output is as it was)")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a bug: say where, never a bare traceback
+        report_bug(exc, doing[0], verbose=args.verbose)
+        return 2
+    _say_built(result, talk)
+    return 0
+
+
+def _other_command(args: argparse.Namespace) -> int:
     if args.command == "narrate":
         from .narrate import main as narrate_main
 
@@ -48,61 +88,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return new_main(args.root.resolve(), args.kind, args.title, slug=args.slug, day=args.date,
                         quiet=args.quiet, verbose=args.verbose)
-    if args.command == "serve":
-        from .serve import main as serve_main
+    from .serve import main as serve_main
 
-        return serve_main(args.root.resolve(), port=args.port, out=args.out.resolve() if args.out else None,
-                          pdf=not args.no_pdf, quiet=args.quiet, verbose=args.verbose)
-    from .options import BuildOptions
+    return serve_main(args.root.resolve(), port=args.port, out=args.out.resolve() if args.out else None,
+                      pdf=not args.no_pdf, quiet=args.quiet, verbose=args.verbose)
 
-    opts = BuildOptions(root=args.root.resolve(), out=args.out.resolve() if args.out else None, base_url=args.base_url,
-                        drafts=args.drafts, future=args.future)
-    say = (lambda msg: None) if args.quiet else print
-    show = print if args.verbose else (_transient if not args.quiet and sys.stderr.isatty() else (lambda msg: None))
-    doing = ["reading site.toml"]
 
-    def step(msg: str) -> None:
-        doing[0] = msg
-        show(msg)
+def _check(opts: "BuildOptions", talk: Say) -> int:
+    from .pipeline import check
 
-    try:
-        if args.command == "check":
-            from .pipeline import check
+    result = check(opts)
+    s = result.site
+    assert s is not None
+    talk.info(f"ok: {len(s.episodes)} episodes, {len(s.articles)} articles, {len(s.drills)} drills, "
+              f"{result.pages} pages checked in {result.seconds:.2f} s; nothing written")
+    return 0
 
-            result = check(opts)
-            s = result.site
-            assert s is not None
-            say(f"ok: {len(s.episodes)} episodes, {len(s.articles)} articles, {len(s.drills)} drills, "
-                f"{result.pages} pages checked in {result.seconds:.2f} s; nothing written")
-            return 0
-        try:
-            result = _build(opts, step)
-        finally:
-            if show is _transient:
-                _transient("")
-    except BuildError as exc:
-        report(exc)
-        return 1
-    except KeyboardInterrupt:
-        print("build.py: stopped; the last good output is as it was", file=sys.stderr)
-        return 130
-    except OSError as exc:  # the machine, not the content: a full disk, a folder it may not write
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"build.py: {where}{exc.strerror or exc}; check that the path exists, its permissions and the free disk space "
-              "(the last good output is as it was)", file=sys.stderr)
-        return 1
-    except Exception as exc:  # noqa: BLE001 - a bug: say where, never a bare traceback
-        report_bug(exc, doing[0], verbose=args.verbose)
-        return 2
+
+def _say_built(result: "BuildResult", talk: Say) -> None:
     for warning in result.warnings:
-        print(f"build.py: warning: {warning}", file=sys.stderr)
+        talk.problem(f"build.py: warning: {warning}")
     stats = result.stats
     if result.site is None:
-        say(f"nothing changed: {_shown(result.out_dir)} is up to date ({stats.files} files) ({result.seconds:.2f} s)")
+        talk.info(f"nothing changed: {shown_folder(result.out_dir)} is up to date ({stats.files} files) ({result.seconds:.2f} s)")
     else:
-        say(f"built {result.pages} pages and {stats.files} files into {_shown(result.out_dir)} "
-            f"({stats.written} written, {stats.kept} unchanged) in {result.seconds:.2f} s")
-    return 0
+        talk.info(f"built {result.pages} pages and {stats.files} files into {shown_folder(result.out_dir)} "
+                  f"({stats.written} written, {stats.kept} unchanged) in {result.seconds:.2f} s")
 
 
 def _build(opts: "BuildOptions", step: Callable[[str], None]) -> "BuildResult":
@@ -144,12 +155,6 @@ def _add_new_and_serve(sub: "argparse._SubParsersAction[argparse.ArgumentParser]
     serve.add_argument("--no-pdf", action="store_true", help="skip the drill guide PDFs for faster rebuilds")
 
 
-def _transient(msg: str) -> None:
-    """Progress on a terminal: one line, overwritten by the next step and cleared at the end."""
-    sys.stderr.write("\r\033[K" + (f"... {msg}" if msg else ""))
-    sys.stderr.flush()
-
-
 def report_bug(exc: BaseException, doing: str, verbose: bool) -> None:
     """An unexpected exception: what the build was doing, which file, where in the engine."""
     import traceback
@@ -161,20 +166,14 @@ def report_bug(exc: BaseException, doing: str, verbose: bool) -> None:
     lines.append("This is a bug in the generator, please report it with these lines "
                  f"({'traceback below' if verbose else 'run again with -v for the traceback'}); "
                  "the last good output is as it was.")
-    print("\n".join(lines), file=sys.stderr)
+    problem("\n".join(lines))
     if verbose:
         traceback.print_exception(exc, file=sys.stderr)
 
 
 def report(exc: BuildError) -> None:
-    print(exc.report(), file=sys.stderr)
+    problem(exc.report())
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        for problem in exc.problems:
-            print(problem.github_annotation())
+        for found in exc.problems:
+            print(found.github_annotation())
 
-
-def _shown(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd()).as_posix() + "/"
-    except ValueError:
-        return str(path)

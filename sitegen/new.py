@@ -19,6 +19,7 @@ from typing import Callable
 
 from .frontmatter import parse_yaml, split_front_matter
 from .problems import BuildError
+from .say import Say
 from .sources import read_author_text
 from .schema import ARTICLE, DRILL, EPISODE, Field, slugify
 
@@ -235,16 +236,14 @@ def _shown(path: Path, root: Path) -> str:
 def main(root: Path, kind: str, title: str, *, slug: str | None = None, day: date | None = None,
          quiet: bool = False, verbose: bool = False) -> int:
     """The `new` subcommand: 0 when the file was created, 1 (with a message on stderr) when not."""
-    import sys
-
+    talk = Say(quiet=quiet, verbose=verbose)
     try:
         created = create(root, kind, title, today=day, slug=slug)
     except NewError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        talk.problem(f"error: {exc}")
         return 1
-    if not quiet:
-        for line in next_steps(created, root):
-            print(line)
-    if verbose and created.guid:
-        print(f"guid {created.guid} (the episode's permanent id in the feed; never change it)")
+    for line in next_steps(created, root):
+        talk.info(line)
+    if created.guid:
+        talk.step(f"guid {created.guid} (the episode's permanent id in the feed; never change it)")
     return 0

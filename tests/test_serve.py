@@ -14,7 +14,7 @@ import pytest
 
 from conftest import FIXED_NOW, copy_sample
 from sitegen import serve
-from sitegen.serve import DevServer
+from sitegen.serve import DevServer, devserver, watch
 
 BASE = "/sample-show/"  # the subpath of the sample's [site] url
 
@@ -135,7 +135,7 @@ def test_rebuilds_on_change_and_reports_the_build_number(dev: DevServer, sample:
     assert "content/pages/about.md changed" in outcome.message
     assert json.loads(get(dev, serve.RELOAD_PATH)[2]) == {"version": 2, "problems": [], "state": 2}
     assert b"A new closing line." in get(dev, f"{BASE}about/")[2]
-    assert b"var seen = 2" in get(dev, f"{BASE}about/")[2]
+    assert b'<script data-version="2" ' in get(dev, f"{BASE}about/")[2]
     # Templates, static files and site.toml are watched too.
     touch(sample / "templates" / "base.html")
     assert dev.rebuild_if_changed().changed == ("templates/base.html",)  # type: ignore[union-attr]
@@ -172,7 +172,7 @@ def test_an_unexpected_crash_does_not_stop_the_preview(dev: DevServer, monkeypat
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(serve, "build", boom)
+    monkeypatch.setattr(devserver, "build", boom)
     touch(sample / "site.toml")
     outcome = dev.rebuild_if_changed()
     assert outcome is not None and not outcome.ok and "a bug" in (outcome.error or "")
@@ -181,8 +181,10 @@ def test_an_unexpected_crash_does_not_stop_the_preview(dev: DevServer, monkeypat
 
 def test_inject_reload_places_the_script_before_body_end() -> None:
     page = serve.inject_reload(b"<html><body><p>x</p></BODY></html>", 7)
-    assert page.index(b"<script>") < page.index(b"</BODY>") and b"var seen = 7" in page
-    assert serve.inject_reload(b"<p>fragment</p>", 1).startswith(b"<p>fragment</p><script>")
+    script = b'<script data-version="7" data-endpoint="/__reload">' + (Path(serve.__file__).parent / "reload.js").read_bytes()
+    assert page == b"<html><body><p>x</p>" + script + b"</script>\n</BODY></html>"
+    assert b"var seen = Number(config.version)" in script and b"document.currentScript" in script
+    assert serve.inject_reload(b"<p>fragment</p>", 1).startswith(b'<p>fragment</p><script data-version="1" ')
 
 
 def test_the_run_loop_stops_when_asked(served: DevServer) -> None:
@@ -249,7 +251,7 @@ def test_the_run_loop_rebuilds_after_a_save(notify: bool, dev: DevServer, sample
 
 
 def test_only_sources_are_watched(dev: DevServer, sample: Path) -> None:
-    watched = lambda rel: dev._is_watched(None, str(sample / rel))  # noqa: E731
+    watched = lambda rel: watch.is_watched(dev.root, str(dev.root / rel))  # noqa: E731
     assert watched("content/episodes/001-first-steps.md") and watched("site.toml") and watched("templates/base.html")
     assert watched("static/css/site.css")
     assert not watched("_site/index.html") and not watched(".cache/serve/index.html") and not watched("README.md")
