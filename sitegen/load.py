@@ -7,7 +7,7 @@ changes. Large cold builds parse in several processes; the result is the same as
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -80,8 +80,8 @@ DOC_CODEC = Codec(Loaded)
 
 
 def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now_ns: int,
-               meanwhile: Callable[[], None] = lambda: None) -> list[Loaded]:
-    """Parse what changed, reuse the rest; updates `cache` in place. A file whose size and
+               meanwhile: Callable[[], None] = lambda: None) -> tuple[list[Loaded], DocCache]:
+    """Parse what changed, reuse the rest; returns the documents and the cache to keep for next time. A file whose size and
     mtime match what the cache trusts is not even read; others are read and compared by digest.
     `now_ns` is the build's one clock, read before any input was: a file modified within the
     clock's resolution of it is compared by content next time, never trusted by its stat.
@@ -105,11 +105,9 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now
             out[f.rel] = hit
         else:
             misses.append((f, content))
-    for loaded in _parse_all(misses, config, meanwhile):
-        out[loaded.rel] = loaded
-    cache.docs = {f.rel: out[f.rel] for f in files}
-    cache.stats = stats
-    return [out[f.rel] for f in files]
+    for parsed in _parse_all(misses, config, meanwhile):
+        out[parsed.rel] = parsed
+    return [out[f.rel] for f in files], replace(cache, docs={f.rel: out[f.rel] for f in files}, stats=stats)
 
 
 def _parse_all(misses: list[tuple[SourceFile, str]], config: SiteConfig, meanwhile: Callable[[], None]) -> list[Loaded]:

@@ -7,8 +7,8 @@ all the build stops after comparing file signatures. Output is the same as a col
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -16,12 +16,12 @@ from . import ENGINE_VERSION
 from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_link_problems, read_static
-from .cache import CacheError, DocCache, Entry, Index, forget_index, read_doc_cache, read_index, write_cache
+from .cache import CacheError, DocCache, Entry, Index, forget_index, read_doc_cache, write_cache
 from .config import SiteConfig, config_line
-from .fingerprint import digest, racy, stat_sig
-from .freshness import Inputs, engine_signature, input_signature, is_current, read_inputs, read_options_config
+from .fingerprint import StatSig, digest, racy, stat_sig
+from .freshness import Inputs, engine_signature, input_signature, is_current, read_inputs
 from .frontmatter import LoadedYaml
-from .load import DOC_CODEC, Loaded, list_sources, load_items
+from .load import DOC_CODEC, Loaded, SourceFile, list_sources, load_items
 from .models import Site
 from .options import BuildOptions, BuildResult, unchanged_result
 from .outputdir import check_output_folder
@@ -60,14 +60,15 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
     check_output_folder(inputs.out_dir, opts.root, inputs.cache_dir, "--out" if opts.out else "site.toml",
                         inputs.index.outputs if inputs.index.out_dir == str(inputs.out_dir) else ())
     docs = read_doc_cache(inputs.cache_dir, DOC_CODEC) if opts.cache else DocCache()
-    site, loaded = read_site(opts, inputs, docs, progress)
+    site, loaded, docs = read_site(opts, inputs, docs, progress)
     outputs = write_outputs(opts, inputs, site, loaded, progress)
     warnings = write_build_record(opts, inputs, loaded, docs, outputs) if opts.cache else ()
     return BuildResult(site, outputs.pages, outputs.stats, time.perf_counter() - started, inputs.out_dir, warnings)
 
 
-def read_site(opts: BuildOptions, inputs: Inputs, docs: DocCache, progress: Progress) -> tuple[Site, list[Loaded]]:
-    """Every content file read, parsed (reusing what the cache holds) and assembled into a valid Site."""
+def read_site(opts: BuildOptions, inputs: Inputs, docs: DocCache, progress: Progress) -> tuple[Site, list[Loaded], DocCache]:
+    """Every content file read, parsed (reusing what the cache holds) and assembled into a valid
+    Site; and what the cache should hold next."""
     files, stray = list_sources(opts.root)
     progress(f"reading {len(files)} content files")
     # A build that must make the PDFs loads their engine while workers parse, not once per PDF
@@ -112,49 +113,48 @@ def write_build_record(opts: BuildOptions, inputs: Inputs, loaded: list[Loaded],
 def check(opts: BuildOptions) -> BuildResult:
     """Everything a build does except the PDF and the write; the cache is read, never written.
     Pages and feeds whose inputs equal those of the last build's (which rendered them without
-    error) are not rendered again."""
+    error) are not rendered again: the same steps as a build, with a writer that keeps nothing."""
     started = time.perf_counter()
-    now_ns = time.time_ns()
-    config = read_options_config(opts)
-    files, stray = list_sources(opts.root)
-    cache_dir = opts.cache_dir or opts.root / ".cache"
-    docs = read_doc_cache(cache_dir, DOC_CODEC) if opts.cache else DocCache()
-    index = read_index(cache_dir) if opts.cache else Index()
-    site, loaded = load_site(opts, config, opts.now or datetime.now(timezone.utc), now_ns, files, stray, docs)
+    opts = replace(opts, pdf=False)
+    inputs = read_inputs(opts)
+    docs = read_doc_cache(inputs.cache_dir, DOC_CODEC) if opts.cache else DocCache()
+    site, loaded, _ = read_site(opts, inputs, docs, _quiet)
+    index = inputs.index
     outputs = build_outputs(site, opts.root, loaded, previous=index.outputs, staging=None, pdf=False,
-                            cache_dir=cache_dir if opts.cache else None, last_output=Path(index.out_dir) if index.out_dir else None)
-    return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, config.output)
+                            cache_dir=inputs.cache_dir if opts.cache else None,
+                            last_output=Path(index.out_dir) if index.out_dir else None)
+    return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, inputs.config.output)
 
 
-def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int, files: list, stray: list[Problem],
-              docs: DocCache, meanwhile: Callable[[], None] = lambda: None) -> tuple[Site, list[Loaded]]:
+def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int, files: list[SourceFile], stray: list[Problem],
+              docs: DocCache, meanwhile: Callable[[], None] = lambda: None) -> tuple[Site, list[Loaded], DocCache]:
     """Read and validate everything; raise BuildError listing every problem."""
     root = opts.root
     key = digest(ENGINE_VERSION, engine_signature(), config)
-    if docs.config != key:
-        docs.config, docs.docs, docs.art = key, {}, None
+    if docs.config != key:  # parsed with another configuration or engine: nothing to reuse
+        docs = replace(docs, config=key, docs={}, art=None)
     problems = list(stray) + read_link_problems(root)  # static/ and templates/: content/ is in stray
     for f in files:
         if f.slug is None:
             pattern = "NNN-slug.md, e.g. 004-hill-repeats.md" if f.section == "episodes" else "slug.md in lowercase letters, digits and hyphens"
             problems.append(Problem(f.rel, 0, f"file name {f.path.name!r} does not fit; name it {pattern}"))
     good = [f for f in files if f.slug is not None]
-    loaded = load_items(good, config, docs, now_ns, meanwhile)
-    problems += _show_art(root, config, docs, now_ns)
+    loaded, docs = load_items(good, config, docs, now_ns, meanwhile)
+    art_problems, art = _show_art(root, config, docs.art, now_ns)
     known = frozenset(f"{f.section}/{f.slug}" for f in good)
     site = assemble_site(config, loaded, read_program(root), now, line_of=_line_finder(root, good), drafts=opts.drafts,
-                         future=opts.future, earlier=problems, known=known)
-    return site, loaded
+                         future=opts.future, earlier=problems + art_problems, known=known)
+    return site, loaded, replace(docs, art=art)
 
 
-def _show_art(root: Path, config: SiteConfig, docs: DocCache, now_ns: int) -> list[Problem]:
-    """The show art's problems; Pillow opens it only when it changed since a build found it good."""
+def _show_art(root: Path, config: SiteConfig, good: StatSig | None, now_ns: int) -> tuple[list[Problem], StatSig | None]:
+    """The show art's problems, and its signature when it is good; Pillow opens it only when it
+    changed since a build found it good (`good`)."""
     sig = stat_sig(root / config.podcast.image)
-    if docs.art is not None and docs.art == sig:
-        return []
+    if good is not None and good == sig:
+        return [], good
     found = read_show_art(root, config.podcast.image, config_line(root, "podcast", "image"))
-    docs.art = sig if not found and not racy(sig[2], now_ns) else None
-    return found
+    return found, (sig if not found and not racy(sig[2], now_ns) else None)
 
 
 def read_program(root: Path) -> LoadedYaml | None:
