@@ -82,17 +82,13 @@ def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Write
     counts, jobs, heavy, pages = _pdf_jobs(site, plan, stale, writer, render, pages, progress)
     progress(f"rendering {len(pages)} of {len(plan.pages)} pages" + (f" and {len(heavy)} PDF guide(s)" if heavy else ""))
     step = max(50, len(pages) // 8)
-    page_jobs = set(range(len(jobs), len(jobs) + -(-len(pages) // step)))
     jobs += [partial(_write_pages, writer, render, pages[i:i + step]) for i in range(0, len(pages), step)]
     jobs += _generated_jobs(site, stale, writer, heavy, len(jobs))
     # Worth a fork: many pages, both PDFs, or several jobs over a large archive.
     big = len(pages) >= 200 or len(heavy) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
     if big and len(pages) >= 200:  # many pages for the workers: compile once here, not once in each
         compile_templates(templates)
-    # A few pages are rendered here while the workers make the feeds: compiling their templates
-    # (none are kept on disk) then overlaps the workers' jobs instead of following them.
-    here = frozenset(page_jobs) if big and len(pages) < 200 else frozenset()
-    counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy), here=here)
+    counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy))
     counts += [writer.keep(name) for name in sorted(stale.keep)]
     counts += [writer.copy(o.path, o.source) for o in plan.outputs if o.source is not None]
     return counts
@@ -168,12 +164,11 @@ def _write_pdf(writer: Writer, name: str, html: bytes, paper: str, plan: Plan, e
 _JOBS: list[Job] = []
 
 
-def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset(), here: frozenset[int] = frozenset()) -> list[Counts]:
+def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset()) -> list[Counts]:
     """Run jobs, on every core when it pays. Forked workers inherit the jobs (closures over the
     site and the staging folder) and write their files themselves; only counts come back.
     Jobs in `heavy` (whole-archive feeds, PDFs) each get a fresh worker, so no process holds
-    two of them: peak memory stays the parent's plus one job. Jobs in `here` run in this
-    process once the workers have theirs."""
+    two of them: peak memory stays the parent's plus one job."""
     workers = min(os.cpu_count() or 1, len(jobs))
     # fork is only safe in a single-threaded process (serve runs an HTTP thread)
     if not parallel or workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -184,13 +179,12 @@ def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset(
     # copies) the parent's memory.
     gc.freeze()
     ctx = multiprocessing.get_context("fork")
-    light = [i for i in range(len(jobs)) if i not in heavy and i not in here]
+    light = [i for i in range(len(jobs)) if i not in heavy]
     try:
         with ctx.Pool(workers) as many, ctx.Pool(workers, maxtasksperchild=1) as fresh:
             alone = {i: fresh.apply_async(_run_job, (i,)) for i in sorted(heavy)}
             shared = many.map_async(_run_job, light, chunksize=1)
-            results = {i: jobs[i]() for i in sorted(here)}
-            results.update({i: r.get() for i, r in alone.items()})
+            results = {i: r.get() for i, r in alone.items()}
             results.update(zip(light, shared.get()))
             return [results[i] for i in range(len(jobs))]
     finally:
