@@ -12,7 +12,7 @@ from .models import Article, Drill, Episode, Item, Page, Post, Site, Tag
 from .load import Loaded
 from .parse import parse_program
 from .problems import BuildError, Problem
-from .schema import tag_key, tag_slug
+from .convert import tag_key, tag_slug
 
 PROGRAM_PATH = "content/drills/_program.yaml"
 

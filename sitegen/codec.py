@@ -182,10 +182,6 @@ def _fields(cls: type) -> list[tuple[Any, Any]]:
     return [(f, hints[f.name]) for f in fields(cls)]
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 def _checked(kind: type) -> Decode:
     def check(value: Any) -> Any:
         if value.__class__ is not kind and not (kind is float and value.__class__ is int):

@@ -17,11 +17,12 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from .convert import slugify
 from .frontmatter import parse_yaml, split_front_matter
 from .problems import BuildError
 from .say import Say
 from .sources import read_author_text
-from .schema import ARTICLE, DRILL, EPISODE, Field, slugify
+from .schema import ARTICLE, DRILL, EPISODE, Field
 
 KINDS: dict[str, tuple[str, tuple[Field, ...]]] = {
     "episode": ("episodes", EPISODE),

@@ -15,7 +15,7 @@ from typing import Callable, Literal
 from . import ENGINE_VERSION
 from .fingerprint import digest, stat_sig
 from .digests import Digests, tree_digest
-from .feeds import build_atom_feed, build_chapters_json, build_podcast_feed, build_robots, build_search_index, build_sitemap
+from .feeds import build_atom_feed, build_chapters_json, build_robots, build_sitemap
 from .freshness import engine_signature
 from .guide import pdf_file_name
 from .load import Loaded
@@ -28,7 +28,7 @@ from .urls import Urls
 # archive in one file (feed, search index), a job of its own; pdf: the drill guide, seconds each.
 Weight = Literal["page", "small", "archive", "pdf"]
 # The pieces an archive output was last made of (feed items, search entries), given its name and key.
-PiecesOf = Callable[[str, str], Pieces | None]
+PiecesOf = Callable[[str, str], Pieces]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,20 +82,15 @@ def _feeds(site: Site, urls: Urls, dig: Digests, pages: list[PageSpec], page_key
     feed_key = dig.of("podcast", episodes)
     search_key = dig.of("search", episodes, posts, dig.value(site.drills))
     outputs = [
-        Output(c.podcast.feed, feed_key, "archive", lambda: _reusing(pieces_of(c.podcast.feed, feed_key), build_podcast_feed_reusing,
-                                                                    build_podcast_feed, site, urls, lambda ep: dig.of("item", dig.item(ep)))),
+        Output(c.podcast.feed, feed_key, "archive",
+               lambda: build_podcast_feed_reusing(site, urls, pieces_of(c.podcast.feed, feed_key), lambda ep: dig.of("item", dig.item(ep)))),
         Output("atom.xml", dig.of("atom", episodes, posts), "small", partial(build_atom_feed, site, urls)),  # newest 50: cheap to key on all
         Output("sitemap.xml", dig.of("sitemap", sorted(page_keys.items())), "small", partial(build_sitemap, site, pages, urls)),
         Output("robots.txt", dig.of("robots"), "small", partial(build_robots, urls)),
-        Output("search.json", search_key, "archive", lambda: _reusing(pieces_of("search.json", search_key), build_search_index_reusing,
-                                                                     build_search_index, site, urls, lambda x: dig.of("entry", dig.item(x)))),
+        Output("search.json", search_key, "archive",
+               lambda: build_search_index_reusing(site, urls, pieces_of("search.json", search_key), lambda x: dig.of("entry", dig.item(x)))),
     ]
     outputs += [Output(ep.chapters_url, dig.of("chapters", dig.item(ep)), "small",
                        partial(build_chapters_json, ep, site, urls)) for ep in site.episodes if ep.chapters]
     return outputs
 
-
-def _reusing(pieces: Pieces | None, reusing: Callable[..., bytes], fresh: Callable[[Site, Urls], bytes], site: Site, urls: Urls,
-             key_of: Callable[..., str]) -> bytes:
-    """An archive output from the pieces of the last one, or made afresh when no pieces are kept."""
-    return reusing(site, urls, pieces, key_of) if pieces is not None else fresh(site, urls)

@@ -36,7 +36,6 @@ from .write import Staging, WriteStats
 
 @dataclass(frozen=True, slots=True)
 class Outputs:
-    copies: dict[str, Path]  # published as they are
     digests: dict[str, str]  # output path -> what it was made of
     pages: int
     stats: WriteStats
@@ -195,7 +194,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     counts = make_outputs(site, root, plan, stale, staging or NoWriter(), progress)
     made = {o.path: o.key for o in plan.outputs}
     stats = WriteStats(len(made), sum(w for w, _ in counts), sum(k for _, k in counts))
-    return Outputs(plan.copies, made, len(plan.pages), stats)
+    return Outputs(made, len(plan.pages), stats)
 
 
 def _import_pdf_engine() -> None:

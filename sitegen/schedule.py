@@ -22,7 +22,6 @@ from .models import Site
 from .outputs import Output, Plan
 from .plan import PageSpec
 from .render import compile_templates, make_environment, render_pages
-from .schema import slugify
 from .seo import structured_data
 
 LARGE_ARCHIVE = 2000  # posts from which the feed and search index take tens of MB to build
@@ -138,7 +137,6 @@ def _template_globals(site: Site, plan: Plan) -> dict[str, Any]:
         "qr_svg": qr_svg,
         "pdf_name": lambda paper: pdf_file_name(c.guide.pdf_name, paper),
         "paper_label": PAPER_LABELS.__getitem__,
-        "slugify": slugify,
         "drills_by_slug": {d.slug: d for d in site.drills},
     }
 

@@ -15,7 +15,6 @@ from .convert import (
     media_ref, moment, nonempty_text_list, one_of, places, plain_text, positive_int, references, tags, text, text_list,
     uuid_text,
 )
-from .convert import slugify, tag_key, tag_slug  # noqa: F401 - other modules import them from here
 from .frontmatter import Key
 from .models import Session, Week
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from .models import tag_url
-from .schema import tag_slug
+from .convert import tag_slug
 
 
 @dataclass(frozen=True, slots=True)
