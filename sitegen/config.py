@@ -59,6 +59,15 @@ class GuideConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class EditorialConfig:
+    """The show's house rules for published notes (sitegen/editorial.py applies them); None: no rule."""
+
+    episode_words: tuple[int, int] | None  # least and most words of an episode's notes (trailers exempt)
+    article_words: tuple[int, int] | None
+    synthetic_voice: bool  # every episode's notes must say the voice is synthetic
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     root: Path
     title: str
@@ -72,6 +81,7 @@ class SiteConfig:
     publish_time: time
     podcast: PodcastConfig
     guide: GuideConfig
+    editorial: EditorialConfig
     output: Path
 
     @property
@@ -186,6 +196,13 @@ def _papers(value: Any, ctx: Context) -> tuple[str, ...]:
     return tuple(dict.fromkeys(pick(v, ctx) for v in value))
 
 
+def _word_range(value: Any, ctx: Context) -> tuple[int, int]:
+    if (not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            or not 0 < value[0] <= value[1]):
+        raise FieldError(f"expected the least and most words, such as [500, 1000], got {value!r}")
+    return value[0], value[1]
+
+
 def _str(name: str, doc: str, required: bool = True, default: Any = None) -> Field:
     return Field(name, text, required, doc, '"..."', default)
 
@@ -222,10 +239,16 @@ GUIDE_FIELDS = (
     Field("pdf", _file_name, False, "File stem of the drill guide PDF.", '"retro-stride-drill-guide"', "retro-stride-drill-guide"),
     Field("papers", _papers, False, "Paper sizes of the PDF (a4, letter); one file each.", '["a4", "letter"]', ("a4", "letter")),
 )
+EDITORIAL_FIELDS = (
+    Field("episode_words", _word_range, False, "Least and most words in an episode's notes (trailers exempt); leave out for no limit.", "[500, 1000]"),
+    Field("article_words", _word_range, False, "Least and most words in an article; leave out for no limit.", "[800, 1600]"),
+    Field("synthetic_voice", boolean, False, "true: every episode's notes must say its voice is synthetic.", "false", False),
+)
 BUILD_FIELDS = (
     Field("output", text, False, "Output folder.", '"_site"', "_site"),
 )
-TABLES = {"site": SITE_FIELDS, "podcast": PODCAST_FIELDS, "guide": GUIDE_FIELDS, "build": BUILD_FIELDS}
+TABLES = {"site": SITE_FIELDS, "podcast": PODCAST_FIELDS, "guide": GUIDE_FIELDS, "editorial": EDITORIAL_FIELDS,
+          "build": BUILD_FIELDS}
 
 
 def read_config(path: Path) -> SiteConfig:
@@ -269,7 +292,7 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
             problems.append(Problem(name, lines.get(("podcast", "guid"), 0), f"[podcast] guid: {message}"))
     if problems:
         raise BuildError(problems)
-    s, p, g, b = parsed["site"], parsed["podcast"], parsed["guide"], parsed["build"]
+    s, p, g, e, b = parsed["site"], parsed["podcast"], parsed["guide"], parsed["editorial"], parsed["build"]
     return SiteConfig(
         root=root, title=s["title"], tagline=s["tagline"], description=s["description"], url=s["url"],
         language=s["language"], author=s["author"], email=s["email"], timezone=s["timezone"],
@@ -281,6 +304,7 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
             apps=p["apps"], new_feed_url=p["new_feed_url"],
         ),
         guide=GuideConfig(pdf_name=g["pdf"], papers=g["papers"]),
+        editorial=EditorialConfig(e["episode_words"], e["article_words"], e["synthetic_voice"]),
         output=root / b["output"],
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from .config import SiteConfig
 from .convert import did_you_mean
+from .editorial import editorial_problems
 from .frontmatter import Key
 from .markdown_html import render_markdown
 from .media import AudioInfo, MediaError, TranscriptInfo
@@ -33,7 +34,12 @@ Parsed = Episode | Article | Drill | Page
 
 def parse_doc(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[Parsed | None, list[Problem]]:
     parser = {"episodes": parse_episode, "articles": parse_article, "drills": parse_drill, "pages": parse_page}[doc.section]
-    return parser(doc, config, facts)
+    item, problems = parser(doc, config, facts)
+    if item is None or item.draft:  # a draft meets the editorial rules when it is published, not while written
+        return item, problems
+    # The item stays, so that what links to it is not reported too; its problems still fail the build.
+    return item, editorial_problems(doc, item.body_html, item.episode_type if isinstance(item, Episode) else None,
+                                    config.editorial)
 
 
 def _fields(doc: SourceDoc, schema: tuple[Field, ...], config: SiteConfig) -> tuple[dict[str, Any], list[Problem]]:
