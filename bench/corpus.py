@@ -14,6 +14,7 @@ import argparse
 import array
 import math
 import random
+import re
 import shutil
 import sys
 import uuid
@@ -363,7 +364,10 @@ def local_audio_numbers(n_episodes: int) -> set[int]:
 def write_corpus(out: Path, posts_n: int, seed: int) -> list[Post]:
     rng = random.Random(seed)
     prepare(out)
-    shutil.copy(REPO / "site.toml", out / "site.toml")
+    # The show's house rules ([editorial]: lengths, the synthetic voice) are about its own writing,
+    # not about a speed corpus's filler text.
+    toml = re.sub(r"(?ms)^\[editorial\]\n.*?(?=^\[)", "", (REPO / "site.toml").read_text(encoding="utf-8"))
+    (out / "site.toml").write_text(toml, encoding="utf-8")
     shutil.copytree(REPO / "templates", out / "templates")
     shutil.copytree(REPO / "static", out / "static")
     content = out / "content"
