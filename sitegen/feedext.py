@@ -165,8 +165,9 @@ class Podcast20Extension(_SharedTags, BaseExtension):
             _sub(channel, ITUNES_NS, tag, text)
         self._write(channel)
         podroll = channel.find(f"{{{PODCAST_NS}}}podroll")
-        for attrs in self._podroll if podroll is not None else ():
-            _sub(podroll, PODCAST_NS, "remoteItem", None, attrs)
+        if podroll is not None:
+            for attrs in self._podroll:
+                _sub(podroll, PODCAST_NS, "remoteItem", None, attrs)
         return rss_feed
 
 
