@@ -120,7 +120,7 @@ def _language(value: Any, ctx: Context) -> str:
 
 
 def _short_text(value: Any, ctx: Context) -> str:
-    """Text of a podcast:funding or podcast:person: the spec allows 128 characters."""
+    """Text of a `podcast:funding` or `podcast:person`: the spec allows 128 characters."""
     value = text(value, ctx)
     if len(value) > MAX_TEXT:
         raise FieldError(f"{len(value)} characters; the Podcasting 2.0 spec allows at most {MAX_TEXT}, shorten it")
@@ -210,7 +210,7 @@ SITE_FIELDS = (
 )
 PODCAST_FIELDS = (
     Field("feed", _file_name, False, "Output file of the podcast feed.", '"podcast.xml"', "podcast.xml"),
-    Field("guid", uuid_text, True, "podcast:guid: the UUIDv5 of the first feed URL (Podcasting 2.0), computed once and pinned.", '"..."'),
+    Field("guid", uuid_text, True, "`podcast:guid`: the UUIDv5 of the first feed URL (Podcasting 2.0), computed once and pinned.", '"..."'),
     _str("image", "Show art: square JPEG or PNG, RGB, 1400-3000 px."),
     Field("explicit", boolean, True, "Default for itunes:explicit.", "false"),
     Field("type", one_of("episodic", "serial"), False, "itunes:type.", '"episodic"', "episodic"),
@@ -218,22 +218,22 @@ PODCAST_FIELDS = (
     _str("owner_name", "itunes:owner name."),
     Field("owner_email", _email, True, "itunes:owner email (Apple and directories write here).", '"owner@example.com"'),
     _str("copyright", "Copyright line."),
-    Field("locked", boolean, False, "podcast:locked: refuse imports to other hosts.", "true", True),
+    Field("locked", boolean, False, "`podcast:locked`: refuse imports to other hosts.", "true", True),
     Field("categories", _categories, True, "Apple categories, most important first.", '[["Sports", "Running"]]'),
-    Field("funding", table_list((Field("url", feed_url, True, "", ""), Field("text", _short_text, True, "", "")), lambda v: Funding(**v)), False, "podcast:funding links: url and text (at most 128 characters).", "[]", ()),
-    Field("persons", SHOW_PERSONS, False, "podcast:person for the show's own people, restated on every episode: name, role (default host) and group (default cast) from the Podcasting 2.0 taxonomy, href, img. Each gets a page at /people/<name>/ listing the episodes.", "[]", ()),
+    Field("funding", table_list((Field("url", feed_url, True, "", ""), Field("text", _short_text, True, "", "")), lambda v: Funding(**v)), False, "`podcast:funding` links: url and text (at most 128 characters).", "[]", ()),
+    Field("persons", SHOW_PERSONS, False, "`podcast:person` for the show's own people, restated on every episode: name, role (default host) and group (default cast) from the Podcasting 2.0 taxonomy, href, img. Each gets a page at /people/<name>/ listing the episodes.", "[]", ()),
     Field("apps", _apps, False, "Subscribe links per app.", "{}", ()),
     Field("new_feed_url", feed_url, False, "Set only when moving the feed: itunes:new-feed-url.", '"https://..."'),
-    Field("image_alt", _short_text, False, "What the show art shows, for podcast:image alt (at most 128 characters).", '"..."'),
-    Field("hub", feed_url, False, "The WebSub hub the feed names (atom:link rel=hub); `build.py ping` tells it of each change.", f'"{DEFAULT_HUB}"', DEFAULT_HUB),
-    Field("podping", boolean, False, "podcast:podping usesPodping=\"true\": apps learn of new episodes through Podping, so they need not poll.", "true", False),
-    Field("txt", TXT, False, f"podcast:txt entries: text (at most 4,000 characters) and an optional one-word purpose, such as applepodcastsverify with the token Apple gives.", '[{ purpose = "applepodcastsverify", text = "..." }]', ()),
-    Field("license", LICENSE, False, "podcast:license: name (an SPDX identifier such as cc-by-4.0) and url (needed when the name is not an SPDX identifier).", '{ name = "cc-by-4.0", url = "https://creativecommons.org/licenses/by/4.0/" }'),
-    Field("location", location, False, "podcast:location of the show: name, rel (subject or creator), geo, osm, country.", '{ name = "London, UK", rel = "creator" }'),
-    Field("podroll", PODROLL, False, "podcast:podroll: shows you recommend, each feed_guid (its podcast:guid), optional feed_url and title.", '[{ feed_guid = "...", title = "..." }]', ()),
-    Field("update_frequency", UPDATE_FREQUENCY, False, "podcast:updateFrequency: text (such as Weekly), rrule (RFC 5545, such as FREQ=WEEKLY), complete.", '{ text = "Weekly", rrule = "FREQ=WEEKLY" }'),
-    Field("complete", boolean, False, "itunes:complete: no more episodes will ever be added.", "false", False),
-    Field("block", boolean, False, "itunes:block and podcast:block: ask directories and apps not to list the show.", "false", False),
+    Field("image_alt", _short_text, False, "What the show art shows, for `podcast:image` alt (at most 128 characters).", '"..."'),
+    Field("hub", feed_url, False, "The WebSub hub the feed names (`atom:link rel=hub`); `build.py ping` tells it of each change.", f'"{DEFAULT_HUB}"', DEFAULT_HUB),
+    Field("podping", boolean, False, "`podcast:podping usesPodping=\"true\"`: apps learn of new episodes through Podping, so they need not poll.", "true", False),
+    Field("txt", TXT, False, f"`podcast:txt` entries: text (at most 4,000 characters) and an optional one-word purpose, such as applepodcastsverify with the token Apple gives.", '[{ purpose = "applepodcastsverify", text = "..." }]', ()),
+    Field("license", LICENSE, False, "`podcast:license`: name (an SPDX identifier such as cc-by-4.0) and url (needed when the name is not an SPDX identifier).", '{ name = "cc-by-4.0", url = "https://creativecommons.org/licenses/by/4.0/" }'),
+    Field("location", location, False, "`podcast:location` of the show: name, rel (subject or creator), geo, osm, country.", '{ name = "London, UK", rel = "creator" }'),
+    Field("podroll", PODROLL, False, "`podcast:podroll`: shows you recommend, each feed_guid (its `podcast:guid`), optional feed_url and title.", '[{ feed_guid = "...", title = "..." }]', ()),
+    Field("update_frequency", UPDATE_FREQUENCY, False, "`podcast:updateFrequency`: text (such as Weekly), rrule (RFC 5545, such as FREQ=WEEKLY), complete.", '{ text = "Weekly", rrule = "FREQ=WEEKLY" }'),
+    Field("complete", boolean, False, "`itunes:complete`: no more episodes will ever be added.", "false", False),
+    Field("block", boolean, False, "`itunes:block` and `podcast:block`: ask directories and apps not to list the show.", "false", False),
 )
 GUIDE_FIELDS = (
     Field("pdf", _file_name, False, "File stem of the drill guide PDF.", '"retro-stride-drill-guide"', "retro-stride-drill-guide"),

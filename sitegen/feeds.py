@@ -16,7 +16,7 @@ from .feedext import Podcast20EntryExtension, Podcast20Extension, register_exten
 from .models import Article, Drill, Episode, Location, Person, Post, Site
 from .podcast_spec import MAX_TEXT
 from .shownotes import render_description
-from .plan import ArticlePage, EpisodePage, PageSpec, TagPage, TranscriptPage
+from .plan import ArticlePage, EpisodePage, PageSpec, PersonPage, TagPage, TranscriptPage
 from .urls import Urls
 
 GENERATOR = "Retro Stride sitegen"
@@ -277,6 +277,8 @@ def _lastmod(page: PageSpec, site: Site) -> datetime:
             return post.updated
         case TagPage(tag=tag):
             return max(x.updated for x in tag.episodes + tag.articles)
+        case PersonPage(episodes=episodes):
+            return max(ep.updated for ep in episodes)
     return site.modified
 
 

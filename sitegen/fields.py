@@ -78,4 +78,6 @@ def parse_fields(data: Mapping[str, Any], fields: tuple[Field, ...], ctx: Contex
 
 def _example(f: Field) -> str:
     ex = f.example.replace("{uuid}", str(uuid.uuid4())).replace("{stem}", "NNN-slug")
+    if not ex:  # a key inside a table (funding, persons): its table's doc says what it takes
+        return '"..." (see docs/authoring.md)'
     return ex.splitlines()[0] if not ex.startswith("\n") else "(see docs/authoring.md)"

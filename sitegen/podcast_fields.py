@@ -148,14 +148,14 @@ def person_fields(default_role: str) -> tuple[Field, ...]:
 
 
 def _persons(default_role: str) -> Callable[[Any, Context], tuple[Person, ...]]:
-    convert = table_list(person_fields(default_role), _person, "person")
+    convert = table_list(person_fields(default_role), _person)
 
     def checked(value: Any, ctx: Context) -> tuple[Person, ...]:
         found: tuple[Person, ...] = convert(value, ctx)
         seen: set[str] = set()
         for i, person in enumerate(found):
             if person.slug in seen:
-                raise FieldError(f"person {i + 1}: {person.name!r} is listed twice", (i,))
+                raise FieldError(f"item {i + 1}: {person.name!r} is listed twice; list each person once", (i,))
             seen.add(person.slug)
         return found
 
@@ -191,29 +191,29 @@ location = _single_table(LOCATION_FIELDS, lambda v: Location(**v), "name, and op
 
 EPISODE_PODCAST_FIELDS: tuple[Field, ...] = (
     Field("soundbites", table_list(SOUNDBITE_FIELDS, _soundbite, "soundbite"), False,
-          f"podcast:soundbite clips apps can share: start (\"M:SS\", quoted), duration in seconds ({SOUNDBITE_SECONDS[0]} to "
+          f"`podcast:soundbite` clips apps can share: start (\"M:SS\", quoted), duration in seconds ({SOUNDBITE_SECONDS[0]} to "
           f"{SOUNDBITE_SECONDS[1]}) and an optional title (at most {MAX_TEXT} characters). The page links each one as "
           "EPISODE_URL#t=START.", '\n  - start: "1:47"\n    duration: 45\n    title: "Balance and body awareness"', ()),
     Field("persons", _persons("guest"), False,
-          "podcast:person for people in this episode besides the show's own (site.toml [podcast] persons, restated on "
+          "`podcast:person` for people in this episode besides the show's own (site.toml [podcast] persons, restated on "
           "every episode): name, role (default guest) and group (default cast) from the Podcasting 2.0 taxonomy, "
           "optional href and img (https). Each gets a page at /people/<name>/.",
           '\n  - name: "Dr Jane Example"\n    role: guest\n    href: "https://example.org/jane"', ()),
     Field("location", location, False,
-          "podcast:location of what the episode is about: name (at most 128 characters), optional rel (subject or "
+          "`podcast:location` of what the episode is about: name (at most 128 characters), optional rel (subject or "
           "creator), geo (geo:LAT,LON), osm (OpenStreetMap id such as R65606) and country (two letters).",
           '\n  name: "Kent, England"\n  geo: "geo:51.19,0.73"\n  osm: "R57582"\n  country: gb'),
     Field("synthetic_voice", boolean, False,
-          "true when the narration is synthesised speech: the feed says so in a podcast:txt on the episode.", "true", False),
+          "true when the narration is synthesised speech: the feed says so in a `podcast:txt` on the episode.", "true", False),
 )
 
 SHOW_PERSONS = _persons("host")
 TXT = table_list((Field("text", _txt_text, True, "", ""), Field("purpose", _purpose, False, "", "")),
-                 lambda v: Txt(**v), "txt")
+                 lambda v: Txt(**v))
 LICENSE = _single_table((Field("name", short_text, True, "", ""), Field("url", feed_url, False, "", "")),
                         lambda v: License(**v), "name, and url unless name is an SPDX identifier")
 PODROLL = table_list((Field("feed_guid", uuid_text, True, "", ""), Field("feed_url", feed_url, False, "", ""),
-                      Field("title", short_text, False, "", "")), lambda v: RemoteItem(**v), "show")
+                      Field("title", short_text, False, "", "")), lambda v: RemoteItem(**v))
 UPDATE_FREQUENCY = _single_table((Field("text", short_text, True, "", ""), Field("rrule", _rrule, False, "", ""),
                                   Field("complete", boolean, False, "", "", False)),
                                  lambda v: UpdateFrequency(**v), "text, and rrule or complete")

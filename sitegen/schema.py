@@ -42,7 +42,7 @@ EPISODE: tuple[Field, ...] = (
     Field("duration", clock, False, "Only for remote audio: its length as \"H:MM:SS\" (local files are measured).", '"12:34"'),
     Field("length", byte_length, False, "Only for remote audio: its size in bytes (local files are measured).", "12345678"),
     Field("explicit", boolean, False, "Explicit content; defaults to the podcast's setting in site.toml.", "false"),
-    Field("episode_type", one_of(*EPISODE_TYPES), False, "full, trailer or bonus. A trailer is also announced on the channel as podcast:trailer.", "full", "full"),
+    Field("episode_type", one_of(*EPISODE_TYPES), False, "full, trailer or bonus. A trailer is also announced on the channel as `podcast:trailer`.", "full", "full"),
     _TAGS,
     Field("chapters", chapters, False, "Chapter marks: start (\"M:SS\" or \"H:MM:SS\", quoted, first \"0:00\", ascending) and title.", '\n  - start: "0:00"\n    title: "Introduction"', ()),
     Field("transcript", local_file, False, "A WebVTT (.vtt) or SubRip (.srt) transcript beside this file.", "{stem}.vtt"),

@@ -42,6 +42,7 @@ def test_every_page_of_a_site_and_its_template():
         ("episodes/two/transcript/index.html", "transcript.html"),  # only the episode with a transcript
         ("guide/index.html", "guide.html"),
         ("index.html", "home.html"),
+        ("people/sam-ple/index.html", "person.html"),  # the show's host (site.toml), in every episode
         ("search/index.html", "search.html"),
         ("tags/gear/index.html", "tag.html"),
         ("tags/index.html", "tags.html"),
