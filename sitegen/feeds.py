@@ -16,7 +16,7 @@ from .feedext import Podcast20EntryExtension, Podcast20Extension, register_exten
 from .models import Article, Drill, Episode, Location, Person, Post, Site
 from .podcast_spec import MAX_TEXT
 from .shownotes import render_description
-from .plan import ArticlePage, EpisodePage, PageSpec, PersonPage, TagPage, TranscriptPage
+from .plan import FEED_STYLESHEET, ArticlePage, EpisodePage, PageSpec, PersonPage, TagPage, TranscriptPage
 from .urls import Urls
 
 GENERATOR = "Retro Stride sitegen"
@@ -121,7 +121,18 @@ def _podcast_xml(site: Site, urls: Urls, episodes: Sequence[Episode]) -> bytes:
     _add_channel_podcast20(fg.podcast20, site, urls)
     for ep in episodes:  # newest first, in an explicit order
         _add_episode(fg, ep, site, urls)
-    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    xml: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return _with_stylesheet(xml, urls.path(FEED_STYLESHEET))
+
+
+def _with_stylesheet(xml: bytes, href: str) -> bytes:
+    """The feed with <?xml-stylesheet?> after the XML declaration: a browser shows it through the
+    stylesheet; apps and validators skip processing instructions. (feedgen writes the root
+    element only, so the instruction cannot come from an extension.)"""
+    declaration, newline, rest = xml.partition(b"\n")
+    assert declaration.startswith(b"<?xml ") and newline, "feedgen wrote no XML declaration"
+    instruction = f'<?xml-stylesheet type="text/xsl" href="{escape(href, {chr(34): "&quot;"})}"?>'.encode()
+    return declaration + newline + instruction + newline + rest
 
 
 def _add_channel_podcast20(ext: Podcast20Extension, site: Site, urls: Urls) -> None:

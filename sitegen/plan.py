@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 from .models import Article, Drill, Episode, Page, Person, Post, Program, Site, Tag
 from .problems import BuildError, Problem
 
+FEED_STYLESHEET = "podcast.xsl"  # beside the feed: browsers apply XSLT only from the feed's own origin
+
 # Each kind of page is a type: its fields are the variables its template receives, so code that
 # asks "is this an episode's page?" matches on the type (seo, sitemap dates) and mypy checks it.
 
@@ -64,6 +66,14 @@ class NotFoundPage:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedStylesheetPage:
+    """The XSLT stylesheet a browser applies to the podcast feed (<?xml-stylesheet?>): it turns the
+    feed into a readable page; apps and validators read the feed and ignore it."""
+
+    template: ClassVar[str] = "podcast_xsl.xml"
+
+
+@dataclass(frozen=True, slots=True)
 class EpisodePage:
     template: ClassVar[str] = "episode.html"
     episode: Episode
@@ -117,7 +127,8 @@ class DocPage:
 
 
 PageKind = (HomePage | EpisodeListPage | ArticleListPage | TagListPage | DrillListPage | GuidePage | SearchPage
-            | NotFoundPage | EpisodePage | TranscriptPage | ArticlePage | DrillPage | TagPage | DocPage | PersonPage)
+            | NotFoundPage | EpisodePage | TranscriptPage | ArticlePage | DrillPage | TagPage | DocPage | PersonPage
+            | FeedStylesheetPage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +191,8 @@ def _fixed_pages(site: Site) -> list[PageSpec]:
                  site.program.title, site.program.summary),
         PageSpec("search/", SearchPage(), "the search page", "Search", f"Search the episodes and articles of {c.title}."),
         PageSpec("404.html", NotFoundPage(), "the not-found page", "Page not found", "This page does not exist.", in_sitemap=False),
+        PageSpec(FEED_STYLESHEET, FeedStylesheetPage(), "the podcast feed's stylesheet", "Podcast feed",
+                 f"The podcast feed of {c.title}.", in_sitemap=False),
     ]
 
 
