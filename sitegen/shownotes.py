@@ -58,10 +58,16 @@ def _blocks(html: str) -> list[str]:
 def simple_html(html: str) -> str:
     """Rendered notes reduced to p, ul, li and a (with href only); other markup keeps its text."""
     html = _AS_UL.sub(r"<\1ul>", _AS_P.sub(r"<\1p>", html))
-    cleaned: str = nh3.clean(html, tags=_ALLOWED, attributes={"a": {"href"}}, link_rel=None, strip_comments=True)
+    cleaned: str = nh3.clean(html, tags=_ALLOWED, attributes={"a": {"href"}}, attribute_filter=_href_only, link_rel=None,
+                             strip_comments=True)
     # A paragraph inside a list item (loose Markdown lists) is just its text there.
     cleaned = re.sub(r"<li>\s*<p>(.*?)</p>\s*</li>", r"<li>\1</li>", cleaned, flags=re.S)
     return re.sub(r"<p>\s*</p>", "", cleaned).strip()
+
+
+def _href_only(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 keeps lang and title on every element; apps want a bare href."""
+    return value if (tag, attribute) == ("a", "href") else None
 
 
 def render_chapter_list(ep: Episode) -> str:
