@@ -1,4 +1,5 @@
-"""feedgen extensions: Podcasting 2.0 tags and Apple's true/false itunes:explicit.
+"""feedgen extensions: Podcasting 2.0 tags, the WebSub hub link, Apple's true/false
+itunes:explicit and its block and complete, and the channel order some parsers depend on.
 
 feedgen 1.0.0 has no Podcasting 2.0 support, and its own podcast extension only
 accepts yes/no/clean for itunes:explicit while Apple now documents true/false.

@@ -162,22 +162,16 @@ def _persons(default_role: str) -> Callable[[Any, Context], tuple[Person, ...]]:
     return checked
 
 
-def _soundbite(values: dict[str, Any]) -> Soundbite:
+def _clip_seconds(value: Any, ctx: Context) -> timedelta:
     low, high = SOUNDBITE_SECONDS
-    seconds = values["duration"]
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not low <= seconds <= high:
-        raise FieldError(f"duration: expected seconds from {low} to {high} (a number such as 45), got {show(seconds)}",
-                         ("duration",))
-    return Soundbite(values["start"], timedelta(seconds=seconds), values["title"])
-
-
-def _any(value: Any, ctx: Context) -> Any:
-    return value  # checked by the table's builder, which knows the field's name
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise FieldError(f"expected seconds from {low} to {high} (a number such as 45), got {show(value)}")
+    return timedelta(seconds=value)
 
 
 SOUNDBITE_FIELDS = (
     Field("start", clock, True, "", ""),
-    Field("duration", _any, True, "", ""),
+    Field("duration", _clip_seconds, True, "", ""),
     Field("title", short_text, False, "", ""),
 )
 LOCATION_FIELDS = (
@@ -190,7 +184,7 @@ LOCATION_FIELDS = (
 location = _single_table(LOCATION_FIELDS, lambda v: Location(**v), "name, and optionally rel, geo, osm, country")
 
 EPISODE_PODCAST_FIELDS: tuple[Field, ...] = (
-    Field("soundbites", table_list(SOUNDBITE_FIELDS, _soundbite, "soundbite"), False,
+    Field("soundbites", table_list(SOUNDBITE_FIELDS, lambda v: Soundbite(**v), "soundbite"), False,
           f"`podcast:soundbite` clips apps can share: start (\"M:SS\", quoted), duration in seconds ({SOUNDBITE_SECONDS[0]} to "
           f"{SOUNDBITE_SECONDS[1]}) and an optional title (at most {MAX_TEXT} characters). The page links each one as "
           "EPISODE_URL#t=START.", '\n  - start: "1:47"\n    duration: 45\n    title: "Balance and body awareness"', ()),

@@ -16,25 +16,47 @@ import feedparser
 import podcastparser
 import pytest
 
-from conftest import ROOT, SAMPLE_BASE
+import sitegen.feeds as feeds
+from conftest import FIXED_NOW, ROOT, SAMPLE_BASE, copy_sample
+from sitegen.pipeline import BuildOptions, check
+from sitegen.urls import Urls
 
 SCRIPT = ROOT / "tests" / "node" / "parse_feed.js"
 MODULES = ROOT / "node_modules"
 
 
-@pytest.fixture(scope="module")
-def node_read(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def read_with_node(feed: Path, out: Path) -> dict[str, Any]:
+    """What partytime and rss-parser read in `feed`, and what they logged."""
     node = shutil.which("node")
     if node is None or not (MODULES / "podcast-partytime").is_dir() or not (MODULES / "rss-parser").is_dir():
         pytest.skip("node or node_modules is absent; run `npm ci` to read the feed with partytime and rss-parser")
-    out = tmp_path_factory.mktemp("parsed") / "parsed.json"
-    env = {**os.environ, "PARTYTIME_LOG": "warn", "NODE_PATH": str(MODULES)}
-    proc = subprocess.run([node, str(SCRIPT), str(built_sample / "podcast.xml"), str(out)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    env = {**os.environ, "PARTYTIME_LOG": "warn"}
+    proc = subprocess.run([node, str(SCRIPT), str(feed), str(out)], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60)
     assert proc.returncode == 0, proc.stderr
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     data["logged"] = proc.stdout + proc.stderr
     return data
+
+
+@pytest.fixture(scope="module")
+def node_read(built_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return read_with_node(built_sample / "podcast.xml", tmp_path_factory.mktemp("parsed") / "parsed.json")
+
+
+def test_a_blocked_complete_show_is_read_as_such(tmp_path: Path) -> None:
+    """site.toml's block and complete: itunes:block, itunes:complete and podcast:block, as partytime reads them."""
+    root = copy_sample(tmp_path / "site")
+    toml = root / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("podping = true", "podping = true\nblock = true\ncomplete = true"),
+                    encoding="utf-8")
+    site = check(BuildOptions(root=root, now=FIXED_NOW, cache=False)).site
+    assert site is not None
+    feed = tmp_path / "podcast.xml"
+    feed.write_bytes(feeds.build_podcast_feed(site, Urls(site.config.url)))
+    party = read_with_node(feed, tmp_path / "parsed.json")["partytime"]
+    assert party["itunesBlock"] is True and party["itunesComplete"] is True and party["podcastBlocked"] == "yes"
+    assert "block" in party["pc20support"]["5"]
 
 
 def test_partytime_parses_without_a_warning(node_read: dict[str, Any]) -> None:

@@ -98,6 +98,7 @@ def assert_simple_html(description: str) -> None:
     for el in fragment.iter():
         assert el.tag in ("div", "p", "ul", "li", "a"), el.tag
         assert set(el.attrib) <= ({"href"} if el.tag == "a" else set()), el.attrib
+        assert el.tag != "a" or el.get("href").startswith("https://"), el.get("href")  # apps have no base URL
     assert fragment[0].tag in ("p", "ul")
 
 
