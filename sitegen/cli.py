@@ -40,7 +40,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    if args.command in ("narrate", "new", "serve"):
+    if args.command in ("narrate", "new", "serve", "ping"):
         return _other_command(args)
     from .options import BuildOptions
 
@@ -83,6 +83,12 @@ def _other_command(args: argparse.Namespace) -> int:
         from .narrate import main as narrate_main
 
         return narrate_main([str(p) for p in args.episodes])
+    if args.command == "ping":
+        from .ping import main as ping_main
+
+        return ping_main(args.root.resolve(), args.out.resolve() if args.out else None, args.base_url,
+                         args.state.resolve() if args.state else None, args.hub, args.pubnotify, args.feed_sha256,
+                         args.print_digest, args.quiet)
     if args.command == "new":
         from .new import main as new_main
 
@@ -153,6 +159,22 @@ def _add_new_and_serve(sub: "argparse._SubParsersAction[argparse.ArgumentParser]
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
     serve.add_argument("--out", metavar="DIR", type=Path, help="output folder (default: .cache/serve)")
     serve.add_argument("--no-pdf", action="store_true", help="skip the drill guide PDFs for faster rebuilds")
+    _add_ping(sub, place)
+
+
+def _add_ping(sub: "argparse._SubParsersAction[argparse.ArgumentParser]", place: argparse.ArgumentParser) -> None:
+    ping = sub.add_parser("ping", parents=[place], help="tell the WebSub hub and Podcast Index that the feed changed",
+                          description="After a deploy: when the built feed differs from the one --state recorded, "
+                                      "POST hub.mode=publish to the feed's WebSub hub and call Podcast Index's "
+                                      "pubnotify. A failed notification is a warning (exit 0).")
+    ping.add_argument("--out", metavar="DIR", type=Path, help="the built site (default: [build] output, _site)")
+    ping.add_argument("--base-url", metavar="URL", help="the deployed site's URL, as given to the build")
+    ping.add_argument("--state", metavar="FILE", type=Path,
+                      help="holds the digest of the last feed notified; without it, always notify")
+    ping.add_argument("--hub", metavar="URL", help="the WebSub hub (default: [podcast] hub)")
+    ping.add_argument("--pubnotify", metavar="URL", help="Podcast Index's endpoint (default: its hub/pubnotify)")
+    ping.add_argument("--feed-sha256", metavar="HEX", help="the deployed feed's digest, instead of reading the built feed")
+    ping.add_argument("--print-digest", action="store_true", help="only print sha256=DIGEST of the built feed")
 
 
 def report_bug(exc: BaseException, doing: str, verbose: bool) -> None:

@@ -13,18 +13,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .convert import Context, FieldError, boolean, feed_url, no_space, one_of, text, uuid_text
 from .frontmatter import Key
+from .models import Location, Person
+from .podcast_fields import LICENSE, PODROLL, SHOW_PERSONS, TXT, UPDATE_FREQUENCY, License, RemoteItem, Txt, UpdateFrequency, location
 from .podcast_spec import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
 from .problems import BuildError, Problem
 from .schema import Field, parse_fields, table_list
+
+__all__ = ["Funding", "GuideConfig", "Person", "PodcastConfig", "SiteConfig", "parse_config", "read_config"]
 from .sources import read_author_text
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    name: str
-    role: str
-    href: str | None
-    img: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +46,16 @@ class PodcastConfig:
     persons: tuple[Person, ...]
     apps: tuple[tuple[str, str], ...]  # (app name, subscribe URL), in site.toml order
     new_feed_url: str | None
+    image_alt: str | None
+    hub: str  # the WebSub hub the feed names, told of each change by `build.py ping`
+    podping: bool
+    txt: tuple[Txt, ...]
+    license: License | None
+    location: Location | None
+    podroll: tuple[RemoteItem, ...]
+    update_frequency: UpdateFrequency | None
+    complete: bool
+    block: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +106,7 @@ class SiteConfig:
             raise BuildError([Problem("--base-url", 0, str(exc))]) from None
 
 
+DEFAULT_HUB = "https://pubsubhubbub.appspot.com/"  # the public hub Google runs
 APP_NAMES = ("apple", "spotify", "overcast", "pocketcasts", "antennapod", "podcastaddict", "castbox", "youtube")
 APP_LABELS = {"apple": "Apple Podcasts", "spotify": "Spotify", "overcast": "Overcast", "pocketcasts": "Pocket Casts",
               "antennapod": "AntennaPod", "podcastaddict": "Podcast Addict", "castbox": "Castbox", "youtube": "YouTube Music"}
@@ -123,7 +130,7 @@ def _language(value: Any, ctx: Context) -> str:
 
 
 def _short_text(value: Any, ctx: Context) -> str:
-    """Text of a podcast:funding or podcast:person: the spec allows 128 characters."""
+    """Text of a `podcast:funding` or `podcast:person`: the spec allows 128 characters."""
     value = text(value, ctx)
     if len(value) > MAX_TEXT:
         raise FieldError(f"{len(value)} characters; the Podcasting 2.0 spec allows at most {MAX_TEXT}, shorten it")
@@ -220,7 +227,7 @@ SITE_FIELDS = (
 )
 PODCAST_FIELDS = (
     Field("feed", _file_name, False, "Output file of the podcast feed.", '"podcast.xml"', "podcast.xml"),
-    Field("guid", uuid_text, True, "podcast:guid: the UUIDv5 of the first feed URL (Podcasting 2.0), computed once and pinned.", '"..."'),
+    Field("guid", uuid_text, True, "`podcast:guid`: the UUIDv5 of the first feed URL (Podcasting 2.0), computed once and pinned.", '"..."'),
     _str("image", "Show art: square JPEG or PNG, RGB, 1400-3000 px."),
     Field("explicit", boolean, True, "Default for itunes:explicit.", "false"),
     Field("type", one_of("episodic", "serial"), False, "itunes:type.", '"episodic"', "episodic"),
@@ -228,12 +235,22 @@ PODCAST_FIELDS = (
     _str("owner_name", "itunes:owner name."),
     Field("owner_email", _email, True, "itunes:owner email (Apple and directories write here).", '"owner@example.com"'),
     _str("copyright", "Copyright line."),
-    Field("locked", boolean, False, "podcast:locked: refuse imports to other hosts.", "true", True),
+    Field("locked", boolean, False, "`podcast:locked`: refuse imports to other hosts.", "true", True),
     Field("categories", _categories, True, "Apple categories, most important first.", '[["Sports", "Running"]]'),
-    Field("funding", table_list((Field("url", feed_url, True, "", ""), Field("text", _short_text, True, "", "")), lambda v: Funding(**v)), False, "podcast:funding links: url and text (at most 128 characters).", "[]", ()),
-    Field("persons", table_list((Field("name", _short_text, True, "", ""), Field("role", _short_text, False, "", "", "host"), Field("href", feed_url, False, "", ""), Field("img", feed_url, False, "", "")), lambda v: Person(**v)), False, "podcast:person entries: name, role (at most 128 characters each), href, img.", "[]", ()),
+    Field("funding", table_list((Field("url", feed_url, True, "", ""), Field("text", _short_text, True, "", "")), lambda v: Funding(**v)), False, "`podcast:funding` links: url and text (at most 128 characters).", "[]", ()),
+    Field("persons", SHOW_PERSONS, False, "`podcast:person` for the show's own people, restated on every episode: name, role (default host) and group (default cast) from the Podcasting 2.0 taxonomy, href, img. Each gets a page at /people/<name>/ listing the episodes.", "[]", ()),
     Field("apps", _apps, False, "Subscribe links per app.", "{}", ()),
     Field("new_feed_url", feed_url, False, "Set only when moving the feed: itunes:new-feed-url.", '"https://..."'),
+    Field("image_alt", _short_text, False, "What the show art shows, for `podcast:image` alt (at most 128 characters).", '"..."'),
+    Field("hub", feed_url, False, "The WebSub hub the feed names (`atom:link rel=hub`); `build.py ping` tells it of each change.", f'"{DEFAULT_HUB}"', DEFAULT_HUB),
+    Field("podping", boolean, False, "`podcast:podping usesPodping=\"true\"`: apps learn of new episodes through Podping, so they need not poll.", "true", False),
+    Field("txt", TXT, False, f"`podcast:txt` entries: text (at most 4,000 characters) and an optional one-word purpose, such as applepodcastsverify with the token Apple gives.", '[{ purpose = "applepodcastsverify", text = "..." }]', ()),
+    Field("license", LICENSE, False, "`podcast:license`: name (an SPDX identifier such as cc-by-4.0) and url (needed when the name is not an SPDX identifier).", '{ name = "cc-by-4.0", url = "https://creativecommons.org/licenses/by/4.0/" }'),
+    Field("location", location, False, "`podcast:location` of the show: name, rel (subject or creator), geo, osm, country.", '{ name = "London, UK", rel = "creator" }'),
+    Field("podroll", PODROLL, False, "`podcast:podroll`: shows you recommend, each feed_guid (its `podcast:guid`), optional feed_url and title.", '[{ feed_guid = "...", title = "..." }]', ()),
+    Field("update_frequency", UPDATE_FREQUENCY, False, "`podcast:updateFrequency`: text (such as Weekly), rrule (RFC 5545, such as FREQ=WEEKLY), complete.", '{ text = "Weekly", rrule = "FREQ=WEEKLY" }'),
+    Field("complete", boolean, False, "`itunes:complete`: no more episodes will ever be added.", "false", False),
+    Field("block", boolean, False, "`itunes:block` and `podcast:block`: ask directories and apps not to list the show.", "false", False),
 )
 GUIDE_FIELDS = (
     Field("pdf", _file_name, False, "File stem of the drill guide PDF.", '"retro-stride-drill-guide"', "retro-stride-drill-guide"),
@@ -301,7 +318,9 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
             feed=p["feed"], guid=p["guid"], image=p["image"], explicit=p["explicit"], type=p["type"],
             author=p["author"], owner_name=p["owner_name"], owner_email=p["owner_email"], copyright=p["copyright"],
             locked=p["locked"], categories=p["categories"], funding=p["funding"], persons=p["persons"],
-            apps=p["apps"], new_feed_url=p["new_feed_url"],
+            apps=p["apps"], new_feed_url=p["new_feed_url"], image_alt=p["image_alt"], hub=p["hub"],
+            podping=p["podping"], txt=p["txt"], license=p["license"], location=p["location"], podroll=p["podroll"],
+            update_frequency=p["update_frequency"], complete=p["complete"], block=p["block"],
         ),
         guide=GuideConfig(pdf_name=g["pdf"], papers=g["papers"]),
         editorial=EditorialConfig(e["episode_words"], e["article_words"], e["synthetic_voice"]),

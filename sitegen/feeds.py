@@ -5,15 +5,18 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import format_datetime
 from html import unescape
 from typing import Sequence
 from xml.sax.saxutils import escape
 
 from feedgen.feed import FeedGenerator
 
-from .feedext import register_extensions
-from .models import Article, Drill, Episode, Post, Site
-from .plan import ArticlePage, EpisodePage, PageSpec, TagPage, TranscriptPage
+from .feedext import Podcast20EntryExtension, Podcast20Extension, register_extensions
+from .models import Article, Drill, Episode, Location, Person, Post, Site
+from .podcast_spec import MAX_TEXT
+from .shownotes import render_description
+from .plan import FEED_STYLESHEET, ArticlePage, EpisodePage, PageSpec, PersonPage, TagPage, TranscriptPage
 from .urls import Urls
 
 GENERATOR = "Retro Stride sitegen"
@@ -21,6 +24,9 @@ GENERATOR = "Retro Stride sitegen"
 # posts with full text make a 40 MB file that every reader downloads on every poll.
 ATOM_ENTRIES = 50
 Span = tuple[int, int]
+SOCIAL_IMAGE = "img/social.jpg"  # 1200x630, the pages' og:image
+SYNTHETIC_VOICE = ("This episode is narrated by a synthetic voice: the script is written by people and read by an "
+                   "offline speech synthesiser, not a human presenter.")
 
 
 def build_podcast_feed(site: Site, urls: Urls) -> bytes:
@@ -112,27 +118,79 @@ def _podcast_xml(site: Site, urls: Urls, episodes: Sequence[Episode]) -> bytes:
     if p.new_feed_url:
         fg.podcast.itunes_new_feed_url(p.new_feed_url)
     fg.itunes_explicit.explicit(p.explicit)
-    fg.podcast20.podcast_guid(p.guid)
-    fg.podcast20.podcast_medium("podcast")
-    fg.podcast20.podcast_locked(p.locked, p.owner_email)
-    for f in p.funding:
-        fg.podcast20.podcast_funding(f.url, f.text)
-    for person in p.persons:
-        fg.podcast20.podcast_person(person.name, role=person.role, href=person.href, img=person.img)
+    _add_channel_podcast20(fg.podcast20, site, urls)
     for ep in episodes:  # newest first, in an explicit order
         _add_episode(fg, ep, site, urls)
-    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    xml: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return _with_stylesheet(xml, urls.path(FEED_STYLESHEET))
+
+
+def _with_stylesheet(xml: bytes, href: str) -> bytes:
+    """The feed with <?xml-stylesheet?> after the XML declaration: a browser shows it through the
+    stylesheet; apps and validators skip processing instructions. (feedgen writes the root
+    element only, so the instruction cannot come from an extension.)"""
+    declaration, newline, rest = xml.partition(b"\n")
+    assert declaration.startswith(b"<?xml ") and newline, "feedgen wrote no XML declaration"
+    instruction = f'<?xml-stylesheet type="text/xsl" href="{escape(href, {chr(34): "&quot;"})}"?>'.encode()
+    return declaration + newline + instruction + newline + rest
+
+
+def _add_channel_podcast20(ext: Podcast20Extension, site: Site, urls: Urls) -> None:
+    p = site.config.podcast
+    ext.websub_hub(p.hub)
+    if p.block:
+        ext.itunes_block()
+        ext.podcast_block()
+    if p.complete:
+        ext.itunes_complete()
+    ext.podcast_guid(p.guid)
+    ext.podcast_medium("podcast")
+    ext.podcast_locked(p.locked, p.owner_email)
+    for f in p.funding:
+        ext.podcast_funding(f.url, f.text)
+    _add_persons(ext, p.persons)
+    for txt in p.txt:
+        ext.podcast_txt(txt.text, txt.purpose)
+    if p.license:
+        ext.podcast_license(p.license.name, p.license.url)
+    ext.podcast_image(urls.absolute(_static_path(p.image)), "artwork", alt=p.image_alt, aspect_ratio="1/1",
+                      type=_image_type(p.image))
+    ext.podcast_image(urls.absolute(SOCIAL_IMAGE), "social", alt=p.image_alt, aspect_ratio="40/21",
+                      width=1200, height=630, type="image/jpeg")
+    if p.location:
+        _add_location(ext, p.location)
+    if p.update_frequency:
+        u = p.update_frequency
+        ext.podcast_update_frequency(u.text, u.rrule, u.complete)
+    for ep in site.episodes:  # every trailer, whichever batch of items is being made
+        if ep.episode_type == "trailer":
+            ext.podcast_trailer(ep.title[:MAX_TEXT], format_datetime(ep.published), urls.absolute(ep.audio.href),
+                                ep.audio.length, ep.audio.mime, ep.season)
+    for show in p.podroll:
+        ext.podcast_remote_item(show.feed_guid, show.feed_url)
+    if p.podping:
+        ext.podcast_podping()
+
+
+def _add_persons(ext: Podcast20Extension | Podcast20EntryExtension, persons: Sequence[Person]) -> None:
+    for person in persons:
+        ext.podcast_person(person.name, role=person.role, group=person.group, href=person.href, img=person.img)
+
+
+def _add_location(ext: Podcast20Extension | Podcast20EntryExtension, where: Location) -> None:
+    ext.podcast_location(where.name, rel=where.rel, geo=where.geo, osm=where.osm, country=where.country)
 
 
 def _add_episode(fg: FeedGenerator, ep: Episode, site: Site, urls: Urls) -> None:
     page = urls.absolute(ep.url)
+    notes = urls.absolutize_html(ep.body_html)
     fe = fg.add_entry(order="append")
     fe.title(ep.title)
     fe.link(href=page)
     fe.guid(ep.guid, permalink=False)  # a UUID, not a URL: it survives any move
     fe.pubDate(ep.published)
-    fe.description(ep.summary)
-    fe.content(urls.absolutize_html(ep.body_html), type="CDATA")
+    fe.description(render_description(ep, notes, page))
+    fe.content(notes, type="CDATA")
     fe.enclosure(urls.absolute(ep.audio.href), str(ep.audio.length), ep.audio.mime)
     fe.podcast.itunes_title(ep.title)
     if ep.image:
@@ -141,17 +199,34 @@ def _add_episode(fg: FeedGenerator, ep: Episode, site: Site, urls: Urls) -> None
     fe.podcast.itunes_episode(ep.number)
     fe.podcast.itunes_episode_type(ep.episode_type)
     fe.itunes_explicit.explicit(ep.explicit)
-    fe.podcast20.podcast_episode(ep.number)
     if ep.season:
         fe.podcast.itunes_season(ep.season)
-        fe.podcast20.podcast_season(ep.season)
+    _add_item_podcast20(fe.podcast20, ep, site, urls)
+
+
+def _add_item_podcast20(ext: Podcast20EntryExtension, ep: Episode, site: Site, urls: Urls) -> None:
+    ext.podcast_episode(ep.number)
+    if ep.season:
+        ext.podcast_season(ep.season)
     if ep.transcript:
+        # The page first and the WebVTT file last: feedparser keeps only the last transcript it
+        # reads, and the timed one is what players use for captions.
+        ext.podcast_transcript(urls.absolute(ep.transcript_page_url), "text/html", language=site.config.language)
         rel = "captions" if ep.transcript.file.mime in ("text/vtt", "application/x-subrip") else None
-        fe.podcast20.podcast_transcript(urls.absolute(ep.transcript.file.href), ep.transcript.file.mime,
-                                        language=site.config.language, rel=rel)
-        fe.podcast20.podcast_transcript(urls.absolute(ep.transcript_page_url), "text/html", language=site.config.language)
+        ext.podcast_transcript(urls.absolute(ep.transcript.file.href), ep.transcript.file.mime,
+                               language=site.config.language, rel=rel)
     if ep.chapters:
-        fe.podcast20.podcast_chapters(urls.absolute(ep.chapters_url))
+        ext.podcast_chapters(urls.absolute(ep.chapters_url))
+    for bite in ep.soundbites:
+        ext.podcast_soundbite(bite.seconds, bite.duration.total_seconds(), bite.title)
+    # An item's persons replace the channel's in apps, so the show's own are restated first.
+    _add_persons(ext, site.config.podcast.persons + ep.persons)
+    if ep.location:
+        _add_location(ext, ep.location)
+    if ep.image:
+        ext.podcast_image(urls.absolute(ep.image.href), "artwork", aspect_ratio="1/1", type=ep.image.mime)
+    if ep.synthetic_voice:
+        ext.podcast_txt(SYNTHETIC_VOICE)
 
 
 def build_chapters_json(ep: Episode, site: Site, urls: Urls) -> bytes:
@@ -213,6 +288,8 @@ def _lastmod(page: PageSpec, site: Site) -> datetime:
             return post.updated
         case TagPage(tag=tag):
             return max(x.updated for x in tag.episodes + tag.articles)
+        case PersonPage(episodes=episodes):
+            return max(ep.updated for ep in episodes)
     return site.modified
 
 
@@ -252,3 +329,7 @@ _TAG = re.compile(r"<[^>]+>")
 def _static_path(project_path: str) -> str:
     """static/img/cover.jpg is published at img/cover.jpg."""
     return project_path.removeprefix("static/")
+
+
+def _image_type(project_path: str) -> str:
+    return "image/png" if project_path.lower().endswith(".png") else "image/jpeg"

@@ -65,6 +65,53 @@ class Reference:
 
 @compact
 @dataclass(frozen=True, slots=True)
+class Person:
+    """A podcast:person: someone on the show, with a page at /people/SLUG/ when in an episode."""
+
+    name: str
+    slug: str  # made from the name by the converter, as tag slugs are
+    role: str  # the Podcasting 2.0 taxonomy's role, lowercase: host, guest, writer, ...
+    group: str  # its group: cast, writing, ...
+    href: str | None
+    img: str | None
+
+    @property
+    def url(self) -> str:
+        return f"people/{self.slug}/"
+
+
+@compact
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A podcast:location: a place's name with optional geo URI, OpenStreetMap id and country."""
+
+    name: str
+    rel: str  # "subject" (what the show or episode is about) or "creator" (where it is made)
+    geo: str | None
+    osm: str | None
+    country: str | None
+
+
+@compact
+@dataclass(frozen=True, slots=True)
+class Soundbite:
+    """A clip apps may share or preview: podcast:soundbite."""
+
+    start: timedelta
+    duration: timedelta
+    title: str | None
+
+    @property
+    def seconds(self) -> float:
+        return self.start.total_seconds()
+
+    @property
+    def clock(self) -> str:
+        return format_clock(self.start)
+
+
+@compact
+@dataclass(frozen=True, slots=True)
 class Media:
     """A file the site publishes: where it comes from and what it is."""
 
@@ -111,6 +158,10 @@ class Episode:
     image: Media | None  # the episode's own art
     references: tuple[Reference, ...]
     draft: bool
+    soundbites: tuple[Soundbite, ...]
+    persons: tuple[Person, ...]  # its guests and others of its own; the show's hosts are in config
+    location: Location | None
+    synthetic_voice: bool  # narrated by speech synthesis: the feed says so in a podcast:txt
 
     section = "episodes"
 

@@ -59,11 +59,8 @@ def parse_episode(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tupl
     audio = _audio(doc, v, facts, problems) if v.get("audio") else None
     transcript = _transcript(doc, v["transcript"], facts, problems) if v.get("transcript") else None
     image = _image(doc, v["image"], facts, problems) if v.get("image") else None
-    if audio and v.get("chapters"):
-        last = v["chapters"][-1]
-        if last.start >= audio.duration:
-            problems.append(Problem(doc.rel, doc.line(("chapters", len(v["chapters"]) - 1)),
-                                    f"chapters: {last.title!r} starts at {last.clock}, after the audio ends ({format_clock(audio.duration)}); fix its start or the audio"))
+    if audio:
+        problems += _past_the_end(doc, v, audio)
     if problems:
         return None, problems
     return Episode(
@@ -71,8 +68,25 @@ def parse_episode(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tupl
         guid=v["guid"], summary=v["summary"], body_html=body_html, audio=audio,  # type: ignore[arg-type]
         explicit=config.podcast.explicit if v["explicit"] is None else v["explicit"], episode_type=v["episode_type"],
         tags=v["tags"], chapters=v["chapters"], transcript=transcript, image=image, references=v["references"],
-        draft=v["draft"],
+        draft=v["draft"], soundbites=v["soundbites"], persons=v["persons"], location=v["location"],
+        synthetic_voice=v["synthetic_voice"],
     ), []
+
+
+def _past_the_end(doc: SourceDoc, v: dict[str, Any], audio: Media) -> list[Problem]:
+    """Chapters and soundbites must start, and soundbites end, within the audio."""
+    found = []
+    if v.get("chapters"):
+        last = v["chapters"][-1]
+        if last.start >= audio.duration:
+            found.append(Problem(doc.rel, doc.line(("chapters", len(v["chapters"]) - 1)),
+                                 f"chapters: {last.title!r} starts at {last.clock}, after the audio ends ({format_clock(audio.duration)}); fix its start or the audio"))
+    for i, bite in enumerate(v.get("soundbites") or ()):
+        if bite.start + bite.duration > audio.duration:
+            found.append(Problem(doc.rel, doc.line(("soundbites", i)),
+                                 f"soundbites: soundbite {i + 1} ends at {format_clock(bite.start + bite.duration)}, after the audio ends "
+                                 f"({format_clock(audio.duration)}); start it earlier or shorten it"))
+    return found
 
 
 def _audio(doc: SourceDoc, v: dict[str, Any], facts: MediaFacts, problems: list[Problem]) -> Media | None:

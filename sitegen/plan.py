@@ -5,8 +5,10 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .models import Article, Drill, Episode, Page, Post, Program, Site, Tag
+from .models import Article, Drill, Episode, Page, Person, Post, Program, Site, Tag
 from .problems import BuildError, Problem
+
+FEED_STYLESHEET = "podcast.xsl"  # beside the feed: browsers apply XSLT only from the feed's own origin
 
 # Each kind of page is a type: its fields are the variables its template receives, so code that
 # asks "is this an episode's page?" matches on the type (seo, sitemap dates) and mypy checks it.
@@ -64,12 +66,30 @@ class NotFoundPage:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedStylesheetPage:
+    """The XSLT stylesheet a browser applies to the podcast feed (<?xml-stylesheet?>): it turns the
+    feed into a readable page; apps and validators read the feed and ignore it."""
+
+    template: ClassVar[str] = "podcast_xsl.xml"
+
+
+@dataclass(frozen=True, slots=True)
 class EpisodePage:
     template: ClassVar[str] = "episode.html"
     episode: Episode
     newer: Episode | None
     older: Episode | None
     drills: tuple[Drill, ...]
+    people: tuple[Person, ...]  # the show's own, then the episode's: each has a page
+
+
+@dataclass(frozen=True, slots=True)
+class PersonPage:
+    """Someone named in the feed's podcast:person tags, and the episodes they are in."""
+
+    template: ClassVar[str] = "person.html"
+    person: Person
+    episodes: tuple[Episode, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +127,8 @@ class DocPage:
 
 
 PageKind = (HomePage | EpisodeListPage | ArticleListPage | TagListPage | DrillListPage | GuidePage | SearchPage
-            | NotFoundPage | EpisodePage | TranscriptPage | ArticlePage | DrillPage | TagPage | DocPage)
+            | NotFoundPage | EpisodePage | TranscriptPage | ArticlePage | DrillPage | TagPage | DocPage | PersonPage
+            | FeedStylesheetPage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +167,9 @@ def plan_pages(site: Site) -> list[PageSpec]:
         pages.append(PageSpec(t.url, TagPage(t), f"tag {t.name!r}", f"Topic: {t.name}", f"Episodes and articles about {t.name}."))
     for p in site.pages:
         pages.append(PageSpec(p.url, DocPage(p), p.source, p.title, p.summary))
+    for person, episodes in people(site):
+        pages.append(PageSpec(person.url, PersonPage(person, episodes), f"person {person.name!r}", person.name,
+                              f"Episodes of {site.config.title} with {person.name} ({person.role})."))
     check_unique_outputs([(p.output, p.source) for p in pages])
     return pages
 
@@ -167,6 +191,8 @@ def _fixed_pages(site: Site) -> list[PageSpec]:
                  site.program.title, site.program.summary),
         PageSpec("search/", SearchPage(), "the search page", "Search", f"Search the episodes and articles of {c.title}."),
         PageSpec("404.html", NotFoundPage(), "the not-found page", "Page not found", "This page does not exist.", in_sitemap=False),
+        PageSpec(FEED_STYLESHEET, FeedStylesheetPage(), "the podcast feed's stylesheet", "Podcast feed",
+                 f"The podcast feed of {c.title}.", in_sitemap=False),
     ]
 
 
@@ -178,11 +204,30 @@ def _episode_pages(site: Site) -> list[PageSpec]:
         newer = episodes[i - 1] if i > 0 else None
         older = episodes[i + 1] if i + 1 < len(episodes) else None
         drills = tuple(d for d in site.drills if ep.ref in d.related)
-        pages.append(PageSpec(ep.url, EpisodePage(ep, newer, older, drills), ep.source, ep.title, ep.summary))
+        ep_people = _episode_people(site, ep)
+        pages.append(PageSpec(ep.url, EpisodePage(ep, newer, older, drills, ep_people), ep.source, ep.title, ep.summary))
         if ep.transcript:
             pages.append(PageSpec(ep.transcript_page_url, TranscriptPage(ep), ep.source,
                                   f"Transcript: {ep.title}", f"Full transcript of the episode {ep.title}."))
     return pages
+
+
+def _episode_people(site: Site, ep: Episode) -> tuple[Person, ...]:
+    """As the feed restates them: the show's own, then the episode's (one entry per page)."""
+    seen: dict[str, Person] = {}
+    for person in site.config.podcast.persons + ep.persons:
+        seen.setdefault(person.slug, person)
+    return tuple(seen.values())
+
+
+def people(site: Site) -> list[tuple[Person, tuple[Episode, ...]]]:
+    """Everyone in a published episode, by slug, with their episodes (newest first). The first
+    mention names the page: the show's own entry, else the newest episode's."""
+    found: dict[str, tuple[Person, list[Episode]]] = {}
+    for ep in site.episodes:
+        for person in _episode_people(site, ep):
+            found.setdefault(person.slug, (person, []))[1].append(ep)
+    return [(person, tuple(eps)) for person, eps in sorted(found.values(), key=lambda x: x[0].slug)]
 
 
 def check_unique_outputs(claims: list[tuple[str, str]]) -> None:

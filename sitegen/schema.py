@@ -6,53 +6,16 @@ generates the authoring reference and the `new` command's templates.
 """
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping
-
 from .convert import (
     PLACES, Context, Converter, FieldError, boolean, byte_length, chapters, clock, content_refs, did_you_mean, local_file,
     media_ref, moment, nonempty_text_list, one_of, places, plain_text, positive_int, references, tags, text, text_list,
     uuid_text,
 )
-from .frontmatter import Key
+from .fields import Field, FieldProblem, parse_fields, table_list
 from .models import Session, Week
+from .podcast_fields import EPISODE_PODCAST_FIELDS
 
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    name: str
-    convert: Converter
-    required: bool
-    doc: str
-    example: str  # YAML, as an author would write it
-    default: Any = None
-
-
-def table_list(fields: tuple[Field, ...], build: Callable[[dict[str, Any]], Any], item: str = "item",
-               min_items: int = 0) -> Converter:
-    """A list of tables (mappings), each checked against `fields` and made into `build(values)`."""
-    def convert(value: Any, ctx: Context) -> tuple[Any, ...]:
-        if not isinstance(value, list) or len(value) < min_items:
-            many = f"{min_items} {item}{'s' if min_items > 1 else ''}"
-            raise FieldError(f"expected a list of at least {many}" if min_items else "expected a list of tables")
-        out = []
-        for i, entry in enumerate(value):
-            if not isinstance(entry, dict):
-                raise FieldError(f"{item} {i + 1}: expected a table", (i,))
-            values, problems = parse_fields(entry, fields, ctx)
-            if problems:
-                raise FieldError(f"{item} {i + 1}: {problems[0].message}", (i,) + problems[0].key)
-            out.append(build(values))
-        return tuple(out)
-
-    return convert
-
-
-@dataclass(frozen=True, slots=True)
-class FieldProblem:
-    key: Key
-    message: str
+__all__ = ["ARTICLE", "DRILL", "EPISODE", "PAGE", "PROGRAM", "SESSION", "WEEK", "Field", "FieldProblem", "parse_fields", "table_list"]
 
 
 # ---- the schemas --------------------------------------------------------------------------
@@ -79,12 +42,13 @@ EPISODE: tuple[Field, ...] = (
     Field("duration", clock, False, "Only for remote audio: its length as \"H:MM:SS\" (local files are measured).", '"12:34"'),
     Field("length", byte_length, False, "Only for remote audio: its size in bytes (local files are measured).", "12345678"),
     Field("explicit", boolean, False, "Explicit content; defaults to the podcast's setting in site.toml.", "false"),
-    Field("episode_type", one_of(*EPISODE_TYPES), False, "full, trailer or bonus.", "full", "full"),
+    Field("episode_type", one_of(*EPISODE_TYPES), False, "full, trailer or bonus. A trailer is also announced on the channel as `podcast:trailer`.", "full", "full"),
     _TAGS,
     Field("chapters", chapters, False, "Chapter marks: start (\"M:SS\" or \"H:MM:SS\", quoted, first \"0:00\", ascending) and title.", '\n  - start: "0:00"\n    title: "Introduction"', ()),
     Field("transcript", local_file, False, "A WebVTT (.vtt) or SubRip (.srt) transcript beside this file.", "{stem}.vtt"),
     Field("image", local_file, False, "The episode's own art beside this file (square JPEG or PNG, 1400-3000 px); without it, apps show the show's art.", "{stem}.jpg"),
     _REFS,
+    *EPISODE_PODCAST_FIELDS,
     _DRAFT,
 )
 
@@ -138,34 +102,3 @@ PROGRAM: tuple[Field, ...] = (
           "At least 4 weeks, each with week (its number), focus and sessions (day, drill, dose).",
           '\n  - week: 1\n    focus: "Learn the movement"\n    sessions:\n      - day: "Mon"\n        drill: first-steps\n        dose: "2 x 5 min"'),
 )
-
-# ---- applying a schema --------------------------------------------------------------------
-
-def parse_fields(data: Mapping[str, Any], fields: tuple[Field, ...], ctx: Context,
-                 assign: str = ": ") -> tuple[dict[str, Any], list[FieldProblem]]:
-    """Convert every known key, report unknown and missing ones; never raises for bad input."""
-    names = {f.name: f for f in fields}
-    values: dict[str, Any] = {}
-    problems: list[FieldProblem] = []
-    for key in data:
-        if key not in names:
-            hint = did_you_mean(key, names) or f"; known keys: {', '.join(names)}"
-            problems.append(FieldProblem((key,), f"{key}: unknown key{hint}"))
-    for f in fields:
-        if f.name not in data or data[f.name] is None:
-            if f.required:
-                where = (f.name,) if f.name in data else ()
-                problems.append(FieldProblem(where, f"{f.name}: required; add e.g. {f.name}{assign}{_example(f)}"))
-            else:
-                values[f.name] = f.default
-            continue
-        try:
-            values[f.name] = f.convert(data[f.name], ctx)
-        except FieldError as exc:
-            problems.append(FieldProblem((f.name,) + exc.key, f"{f.name}: {exc}"))
-    return values, problems
-
-
-def _example(f: Field) -> str:
-    ex = f.example.replace("{uuid}", str(uuid.uuid4())).replace("{stem}", "NNN-slug")
-    return ex.splitlines()[0] if not ex.startswith("\n") else "(see docs/authoring.md)"

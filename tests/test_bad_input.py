@@ -15,6 +15,7 @@ from conftest import FIXED_NOW, ROOT, build_site
 from sitegen import cli, narrate, new
 
 EP1 = "content/episodes/001-first-steps.md"
+EP4 = "content/episodes/004-remote-bonus.md"
 
 
 def snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
@@ -64,6 +65,14 @@ CASES = {
     "duplicate_guid": ("content/episodes/002-knees-and-you.md", "0c0f8a43-2e4e-4f61-bf7e-4f8c6b7f0d22", "5d6b5e1e-8f55-4a43-9d5b-3a0c2f0e2a11", r":6: guid: guid .* is already used"),
     "missing_audio": (EP1, "audio: 001-first-steps.mp3", "audio: 001-missing.mp3", rf"{EP1}:8: audio: 001-missing.mp3 does not exist"),
     "remote_audio_without_length": ("content/episodes/004-remote-bonus.md", "length: 1234567\n", "", r"004-remote-bonus.md:7: audio: remote audio needs length"),
+    # Podcasting 2.0 front matter: the line of the very key, the spec's limit and the fix.
+    "soundbite_too_long": (EP4, "duration: 20", "duration: 200", rf"{EP4}:16: soundbites: soundbite 2: duration: expected seconds from 15 to 120"),
+    "soundbite_past_end": (EP4, 'start: "59:00"', 'start: "1:01:50"', rf"{EP4}:15: soundbites: soundbite 2 ends at 1:02:10, after the audio ends \(1:02:03\)"),
+    "soundbite_start_unquoted": (EP4, 'start: "1:30"', "start: 1:30", rf"{EP4}:12: soundbites.0.start: YAML reads 1:30 as the number 90; quote it"),
+    "person_role_not_in_taxonomy": (EP4, "role: editor", "role: boss", rf"{EP4}:22: persons: item 2: role: 'boss' is not a role of the group 'writing'"),
+    "person_href_http": (EP4, 'href: "https://example.com/gus"', 'href: "http://example.com/gus"', rf"{EP4}:19: persons: item 1: href: expected an absolute https:// URL"),
+    "location_without_name": (EP4, '  name: "Hyde Park, London"\n', "", rf"{EP4}:24: location: name: required"),
+    "synthetic_voice_text": (EP4, "synthetic_voice: true", "synthetic_voice: sometimes", rf"{EP4}:28: synthetic_voice: expected true or false"),
     "chapter_past_end": (EP1, 'start: "0:09"', 'start: "0:13"', rf"{EP1}:\d+: chapters: 'Your first session' starts at 0:13, after the audio ends \(0:12\)"),
     "chapters_out_of_order": (EP1, 'start: "0:09"', 'start: "0:04"', rf"{EP1}:\d+: chapters: chapter 3 starts at 0:04, not after"),
     "missing_transcript": (EP1, "transcript: 001-first-steps.vtt", "transcript: 001-nope.vtt", rf"{EP1}:\d+: transcript: 001-nope.vtt does not exist"),

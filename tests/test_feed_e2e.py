@@ -68,7 +68,7 @@ def test_feed_items_every_field(feed):
         slug = link.rstrip("/").rsplit("/", 1)[1]
         guid = item.find("guid")
         assert guid.get("isPermaLink") == "false" and len(guid.text) == 36
-        assert item.findtext("description") and "<" not in item.findtext("description")
+        assert_simple_html(item.findtext("description"))
         enc = item.find("enclosure")
         assert enc.get("type") == "audio/mpeg"
         assert item.findtext("itunes:episodeType", namespaces=NS) in ("full", "trailer", "bonus")
@@ -91,6 +91,29 @@ def test_feed_items_every_field(feed):
     assert first.find("itunes:image", NS) is None  # no art of its own: apps use the show's
 
 
+def assert_simple_html(description: str) -> None:
+    """p, ul, li and a (href only), under Apple's 4,000 characters, well formed."""
+    assert 0 < len(description) < 4000
+    fragment = etree.fromstring(f"<div>{description}</div>")
+    for el in fragment.iter():
+        assert el.tag in ("div", "p", "ul", "li", "a"), el.tag
+        assert set(el.attrib) <= ({"href"} if el.tag == "a" else set()), el.attrib
+        assert el.tag != "a" or el.get("href").startswith("https://"), el.get("href")  # apps have no base URL
+    assert fragment[0].tag in ("p", "ul")
+
+
+def test_feed_description_is_the_notes_with_chapter_timestamps(feed):
+    first = items(feed)[2]
+    description = first.findtext("description")
+    # the notes' headings become paragraphs, their links stay, with absolute URLs
+    assert '<p>Why backward?</p>' in description and "<h2" not in description and "<strong>" not in description
+    assert '<a href="https://example.github.io/sample-show/drills/first-walk/">first drill</a>' in description
+    assert description.endswith("<ul>\n<li>0:00 Introduction</li>\n<li>0:05 Why backward?</li>\n"
+                                "<li>0:09 Your first session</li>\n</ul>")
+    # content:encoded keeps the full notes as written
+    assert '<h2 id="why-backward">Why backward?</h2>' in first.findtext("content:encoded", namespaces=NS)
+
+
 def test_feed_transcripts_and_chapters(feed, built_sample):
     first = items(feed)[2]
     transcripts = {t.get("type"): t for t in first.findall("podcast:transcript", NS)}
@@ -111,7 +134,9 @@ def test_feed_read_by_feedparser(built_sample):
     parsed = feedparser.parse((built_sample / "podcast.xml").read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.feed.title == "Sample <Stride> & Co"
-    assert parsed.feed.author_detail.email == "owner@example.com" or parsed.feed.publisher_detail.email == "owner@example.com"
+    # itunes:owner comes before itunes:author: otherwise feedparser reports the owner as the author
+    assert parsed.feed.author == "Sample Show"
+    assert parsed.feed.publisher_detail.email == "owner@example.com"
     assert [t.term for t in parsed.feed.tags][:1] == ["Sports"]
     by_title = {e.title: e for e in parsed.entries}
     first = by_title['First steps <backward> & "why"']
@@ -120,6 +145,8 @@ def test_feed_read_by_feedparser(built_sample):
     assert int(enclosure.length) == LOCAL["first-steps"].stat().st_size and enclosure.type == "audio/mpeg"
     assert first.itunes_duration == "12" and first.itunes_episode == "1"
     assert first.published_parsed[:3] == (2026, 3, 3)
+    # feedparser keeps one transcript: the WebVTT one, which the feed puts last for that reason
+    assert first.podcast_transcript["type"] == "text/vtt" and first.podcast_transcript["url"].endswith(".vtt")
 
 
 def test_feed_read_by_podcastparser(built_sample):

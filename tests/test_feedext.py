@@ -320,3 +320,75 @@ def test_podcastparser_ignores_official_uri(xml: bytes) -> None:
     feed = _podcastparser(xml)
     assert "funding_url" not in feed
     assert all("transcript_url" not in e for e in feed["episodes"])
+
+
+# --- the tags added for issue 15 ---------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _full_channel() -> etree._Element:
+    fg = _new_feed()
+    fg.podcast.itunes_owner(name="Owner Name", email=OWNER)  # feedgen writes it after itunes:author
+    _set_channel(fg)
+    ext = fg.podcast20
+    ext.websub_hub("https://hub.example/")
+    ext.itunes_block()
+    ext.itunes_complete()
+    ext.podcast_block()
+    ext.podcast_podping()
+    ext.podcast_txt("token-1", purpose="applepodcastsverify")
+    ext.podcast_license("cc-by-4.0", "https://creativecommons.org/licenses/by/4.0/")
+    ext.podcast_image(f"{SITE}/social.jpg", "social", alt="Cover", aspect_ratio="40/21", width=1200, height=630,
+                      type="image/jpeg")
+    ext.podcast_location("London", rel="creator", geo="geo:51.5,-0.12")
+    ext.podcast_update_frequency("Weekly", rrule="FREQ=WEEKLY")
+    ext.podcast_trailer("Hello", "Tue, 01 Sep 2026 06:00:00 +0100", f"{SITE}/t.mp3", 123, "audio/mpeg", None)
+    ext.podcast_remote_item("917393e3-1b1e-5cef-ace4-edaa54e1f810", "https://other.example/feed.xml")
+    ext.podcast_remote_item("27293ad7-c199-5047-8135-a864fb546492")
+    fe = fg.add_entry()
+    fe.title("One")
+    fe.guid("one")
+    fe.podcast20.podcast_soundbite(73.5, 60, "A clip")
+    fe.podcast20.podcast_txt("Synthetic voice.")
+    fe.podcast20.podcast_person("Guest Name", role="guest", group="cast")
+    channel: etree._Element = etree.fromstring(fg.rss_str()).find("channel")
+    return channel
+
+
+def test_channel_tags_of_issue_15() -> None:
+    ch = _full_channel()
+    hub = ch.find(f"{ATOM}link[@rel='hub']")
+    assert hub is not None and hub.get("href") == "https://hub.example/"
+    assert ch.findtext(I + "block") == "Yes" and ch.findtext(I + "complete") == "Yes" and ch.findtext(P + "block") == "yes"
+    assert ch.find(P + "podping").attrib == {"usesPodping": "true"}
+    assert ch.find(P + "txt").get("purpose") == "applepodcastsverify" and ch.findtext(P + "txt") == "token-1"
+    assert ch.find(P + "license").get("url").endswith("/by/4.0/") and ch.findtext(P + "license") == "cc-by-4.0"
+    image = ch.find(P + "image")
+    assert dict(image.attrib) == {"href": f"{SITE}/social.jpg", "alt": "Cover", "aspect-ratio": "40/21", "width": "1200",
+                                  "height": "630", "type": "image/jpeg", "purpose": "social"}
+    assert ch.find(P + "location").attrib == {"rel": "creator", "geo": "geo:51.5,-0.12"}
+    assert ch.find(P + "updateFrequency").attrib == {"rrule": "FREQ=WEEKLY"}
+    trailer = ch.find(P + "trailer")
+    assert trailer.text == "Hello" and trailer.get("length") == "123" and trailer.get("season") is None
+    items = ch.findall(f"{P}podroll/{P}remoteItem")
+    assert [dict(i.attrib) for i in items] == [
+        {"feedGuid": "917393e3-1b1e-5cef-ace4-edaa54e1f810", "feedUrl": "https://other.example/feed.xml"},
+        {"feedGuid": "27293ad7-c199-5047-8135-a864fb546492"}]
+    assert len(ch.findall(P + "podroll")) == 1
+
+
+def test_owner_before_author_so_feedparser_reads_the_author() -> None:
+    ch = _full_channel()
+    tags = [el.tag for el in ch]
+    assert tags.index(I + "owner") < tags.index(I + "author")
+    parsed = feedparser.parse(etree.tostring(ch.getparent()))
+    assert parsed.feed.author == "Retro Stride" and parsed.feed.publisher_detail.email == OWNER
+
+
+def test_item_soundbite_txt_person() -> None:
+    item = _full_channel().find("item")
+    assert item.find(P + "soundbite").attrib == {"startTime": "73.5", "duration": "60"}
+    assert item.findtext(P + "soundbite") == "A clip"
+    assert item.findtext(P + "txt") == "Synthetic voice." and item.find(P + "txt").get("purpose") is None
+    assert item.find(P + "person").attrib == {"role": "guest", "group": "cast"}

@@ -11,8 +11,8 @@ from conftest import FIXED_NOW, build_site, copy_sample
 from sitegen.feeds import _lastmod
 from sitegen.models import Site
 from sitegen.pipeline import BuildOptions, check
-from sitegen.plan import (ArticlePage, DocPage, DrillPage, EpisodePage, HomePage, PageSpec, TagPage, TranscriptPage,
-                          plan_pages)
+from sitegen.plan import (ArticlePage, DocPage, DrillPage, EpisodePage, HomePage, PageSpec, PersonPage, TagPage,
+                          TranscriptPage, plan_pages)
 from sitegen.seo import structured_data
 from sitegen.urls import Urls
 
@@ -34,7 +34,7 @@ def test_every_item_has_its_page_at_its_url(site: Site):
     for i, ep in enumerate(site.episodes):
         assert pages[ep.url].kind == EpisodePage(ep, site.episodes[i - 1] if i else None,
                                                  site.episodes[i + 1] if i + 1 < len(site.episodes) else None,
-                                                 pages[ep.url].context["drills"])
+                                                 pages[ep.url].context["drills"], pages[ep.url].context["people"])
         assert (ep.transcript_page_url in pages) == (ep.transcript is not None)
     assert any(ep.transcript for ep in site.episodes)
     for kind, items in ((ArticlePage, site.articles), (DrillPage, site.drills), (TagPage, site.tags), (DocPage, site.pages)):
@@ -59,7 +59,7 @@ def test_the_kind_gives_the_template_and_its_variables(site: Site):
     pages = by_url(site)
     ep = site.episodes[0]
     assert pages[ep.url].template == "episode.html"
-    assert set(pages[ep.url].context) == {"episode", "newer", "older", "drills"}
+    assert set(pages[ep.url].context) == {"episode", "newer", "older", "drills", "people"}
     assert pages[ep.url].context["episode"] is ep
     assert pages[""].template == "home.html" and isinstance(pages[""].kind, HomePage)
     assert set(pages[""].context) == {"latest_episodes", "latest_articles", "program", "drills"}
@@ -100,4 +100,20 @@ def test_an_episode_has_one_label_on_every_page(tmp_path: Path):
     assert meta("index.html", link) == ["Bonus"]
     assert meta("episodes/first-steps/index.html") == ["Bonus"]
     assert meta("episodes/first-steps/transcript/index.html") == ["Bonus"]
-    assert meta("episodes/knees-and-you/index.html") == ["Episode 2"]
+    assert meta("episodes/knees-and-you/index.html") == ["Trailer"]  # the sample's trailer keeps its own label
+
+
+def test_people_have_pages_listing_their_episodes_and_episodes_list_their_people(site: Site):
+    pages = by_url(site)
+    people = {p.url: p for p in pages.values() if isinstance(p.kind, PersonPage)}
+    assert set(people) == {"people/sam-ple/", "people/gus-test/", "people/ed-itor/"}
+    by_slug = {ep.slug: ep for ep in site.episodes}
+    host = people["people/sam-ple/"].kind
+    assert isinstance(host, PersonPage) and host.episodes == site.episodes  # the show's own: in every episode
+    guest = people["people/gus-test/"].kind
+    assert isinstance(guest, PersonPage) and [ep.slug for ep in guest.episodes] == ["remote-bonus"]
+    assert guest.person.role == "guest" and guest.person.group == "cast"
+    assert [p.name for p in pages[by_slug["remote-bonus"].url].context["people"]] == ["Sam Ple", "Gus Test", "Ed Itor"]
+    assert [p.name for p in pages[by_slug["first-steps"].url].context["people"]] == ["Sam Ple"]
+    assert _lastmod(people["people/gus-test/"], site) == by_slug["remote-bonus"].updated
+    assert all(p.in_sitemap for p in people.values())

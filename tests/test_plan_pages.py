@@ -42,12 +42,14 @@ def test_every_page_of_a_site_and_its_template():
         ("episodes/two/transcript/index.html", "transcript.html"),  # only the episode with a transcript
         ("guide/index.html", "guide.html"),
         ("index.html", "home.html"),
+        ("people/sam-ple/index.html", "person.html"),  # the show's host (site.toml), in every episode
+        ("podcast.xsl", "podcast_xsl.xml"),  # what a browser shows for the feed
         ("search/index.html", "search.html"),
         ("tags/gear/index.html", "tag.html"),
         ("tags/index.html", "tags.html"),
         ("tags/knees/index.html", "tag.html"),
     ]
-    assert [p.output for p in pages if not p.in_sitemap] == ["404.html"]
+    assert [p.output for p in pages if not p.in_sitemap] == ["404.html", "podcast.xsl"]
     assert len({p.output for p in pages}) == len(pages)
 
 

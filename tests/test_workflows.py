@@ -26,6 +26,8 @@ ACTIONLINT = ROOT / "node_modules" / "@tktco" / "node-actionlint" / "bin" / "nod
 BASE_URL_EXPR = "${{ steps.pages.outputs.base_url }}"
 BASE_URL_ARG = '--base-url "$BASE_URL/"'  # the Build step's env carries BASE_URL_EXPR into the shell
 TEST_BASE_URL = "https://example.github.io/sample-show"  # as configure-pages gives it: no trailing slash
+FEED_DIGEST_STEP = "feed"
+TO_OUTPUTS = ' >> "$GITHUB_OUTPUT"'  # a step's output, as the workflow passes it to a later job
 PINNED = re.compile(r"^\s*(?:-\s*)?uses:\s*(?P<action>[\w.-]+/[\w./-]+)@(?P<ref>\S+)(?:\s+#\s*(?P<version>\S+))?\s*$")
 
 
@@ -123,12 +125,13 @@ def test_pages_build_job_steps_in_order() -> None:
     steps = pages()["jobs"]["build"]["steps"]
     kinds = [s["uses"].split("@")[0] if "uses" in s else "run" for s in steps]
     assert kinds == ["actions/checkout", "actions/setup-python", "run", "actions/configure-pages",
-                     "actions/cache/restore", "run", "actions/cache/save", "actions/upload-pages-artifact"]
+                     "actions/cache/restore", "run", "run", "actions/cache/save", "actions/upload-pages-artifact"]
     setup = steps[1]["with"]
     assert setup["python-version"] == "3.11" and setup["cache"] == "pip"
     configure = steps[3]
     assert configure["id"] == "pages"
-    restore, save = steps[4], steps[6]
+    assert steps[6]["id"] == FEED_DIGEST_STEP  # for the notify job (tests/test_ping.py)
+    restore, save = steps[4], steps[7]
     assert restore["with"]["path"] == save["with"]["path"] == ".cache"
     assert "hashFiles('content/**'" in restore["with"]["key"]
     assert save["with"]["key"] == "${{ steps.cache.outputs.cache-primary-key }}" and restore["id"] == "cache"
@@ -188,7 +191,9 @@ def commands(run: str) -> list[str]:
 
 
 def build_job_commands() -> list[str]:
-    return [c for s in pages()["jobs"]["build"]["steps"] if "run" in s for c in commands(s["run"])]
+    """The build's commands: every run step but the feed's digest, which only reads what was built."""
+    return [c for s in pages()["jobs"]["build"]["steps"] if "run" in s and s.get("id") != FEED_DIGEST_STEP
+            for c in commands(s["run"])]
 
 
 def test_pages_builds_with_the_readme_command_plus_base_url() -> None:
@@ -239,13 +244,16 @@ def test_the_pages_build_runs_locally_and_uploads_what_it_built(tmp_path: Path) 
                    for key, value in step.get("env", {}).items()}
             assert not any("${{" in value for value in env.values()), f"unexpected expression left in {env}"
             for command in commands(step["run"]):
-                argv = local(command, env)
+                to_outputs = command.endswith(TO_OUTPUTS)
+                argv = local(command.removesuffix(TO_OUTPUTS), env)
                 if argv is None:
                     continue
                 before = {p.name for p in root.iterdir()}
                 proc = subprocess.run(argv, cwd=root, capture_output=True, text=True, timeout=300,
                                       env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PIP_NO_INDEX": "1"})
                 assert proc.returncode == 0, f"{command}\n{proc.stdout}\n{proc.stderr}"
+                if to_outputs:  # name=value lines, as $GITHUB_OUTPUT takes them
+                    assert re.fullmatch(r"(\w+=\S+\n)+", proc.stdout), proc.stdout
                 created |= {p.name for p in root.iterdir()} - before
     assert uploaded == "_site" and cache_path == ".cache"
     # The build made exactly two things: the site that is uploaded, and the cache that is saved.
