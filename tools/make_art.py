@@ -3,9 +3,9 @@
     python tools/make_art.py
 
 Writes static/img/cover.jpg (3000x3000, the podcast cover), static/img/social.jpg (1200x630,
-Open Graph), static/img/apple-touch-icon.png (180x180), static/img/favicon-32.png, the header logo at 2x and 3x
-(logo-64.png, logo-96.png) and
-static/favicon.ico (16, 32, 48). The design is original: a striped retro sunset, a runner's
+Open Graph), static/img/apple-touch-icon.png (180x180), static/img/favicon-32.png, the header
+logo for 2x and 3x screens (static/img/logo-64.png, logo-96.png) and static/favicon.ico
+(16, 32, 48). The design is original: a striped retro sunset, a runner's
 silhouette stepping backward with chevrons pointing the way it travels, and a back-slanted
 wordmark (the slant leans backward too). The only font is DejaVu Sans Bold from Debian's
 fonts-dejavu-core; nothing is downloaded. Output is deterministic: no randomness, fixed
