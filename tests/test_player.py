@@ -128,6 +128,7 @@ def test_the_chapter_list_follows_playback(context, episode: str):
     assert page.locator(".player [data-now]").inner_text() == chapters[1]["title"]
     assert page.locator(".chapters a[aria-current]").count() == 1
     assert page.locator(".player [aria-live]").count() == 1
+    assert page.locator(".player .now").get_attribute("aria-live") == "polite"  # announced: it came while playing
     meta = page.evaluate("({title: navigator.mediaSession.metadata.title, album: navigator.mediaSession.metadata.album,"
                          " art: navigator.mediaSession.metadata.artwork.map(a => a.src)})")
     assert meta["title"] == page.locator("h1").inner_text()

@@ -58,7 +58,12 @@
     current = index;
     if (index < 0) return;
     chapters[index].link.setAttribute("aria-current", "true");
-    if (now) now.textContent = chapters[index].title;  // the one live region: a change of chapter, not every second
+    if (now) {
+      // The one live region, and only while playing: a listener hears the next chapter begin, not
+      // the result of a seek or a click they made themselves.
+      now.parentNode.setAttribute("aria-live", audio.paused ? "off" : "polite");
+      now.textContent = chapters[index].title;
+    }
     updateMetadata();
   }
 
