@@ -140,3 +140,32 @@ def render_markdown(text: str, base_path: str = "/") -> RenderedMarkdown:
     if _renderer is None:
         _renderer = _Renderer()
     return _renderer.render(text, base_path)
+
+
+_TABLE_OR_HEADING = re.compile(r"<h[2-6][^>]*>(?P<heading>.*?)</h[2-6]>|<table>.*?</table>", re.DOTALL)
+_TAGS_IN_TEXT = re.compile(r"<[^>]+>")
+_HINT_COLUMNS = 4  # from four columns on, a table is wider than a phone
+
+
+def wrap_tables(html: str) -> str:
+    """Put each table of sanitized content HTML in a frame that scrolls sideways on a narrow
+    screen. The frame takes keyboard focus (so it can be scrolled without a mouse) and is named
+    after the heading above the table; wide tables get a visible hint. Pages only: feeds keep
+    the plain table."""
+    if "<table>" not in html:
+        return html
+    heading = ""
+
+    def frame(m: re.Match[str]) -> str:
+        nonlocal heading
+        if m.group("heading") is not None:
+            heading = _TAGS_IN_TEXT.sub("", m.group("heading")).strip()
+            return m.group()
+        table = m.group()
+        head = table.split("</tr>", 1)[0]
+        columns = head.count("<th") + head.count("<td")
+        hint = '<p class="table-hint" aria-hidden="true">Scroll sideways for every column.</p>\n' if columns >= _HINT_COLUMNS else ""
+        name = (f"Table: {heading}" if heading else "Table").replace('"', "&quot;")
+        return f'{hint}<div class="table-wrap" role="region" tabindex="0" aria-label="{name} (scrolls sideways)">\n{table}\n</div>'
+
+    return _TABLE_OR_HEADING.sub(frame, html)

@@ -9,6 +9,7 @@ import jinja2
 from markupsafe import Markup
 
 from .config import APP_LABELS
+from .markdown_html import wrap_tables
 from .models import Site, format_clock
 from .plan import PageSpec
 from .problems import BuildError, Problem, rel
@@ -38,6 +39,9 @@ def make_environment(templates: Path, version: str = "") -> jinja2.Environment:
     env.filters["day"] = lambda d: f"{d:%-d %B %Y}"
     env.filters["iso"] = lambda d: d.isoformat()
     env.filters["json_ld"] = json_ld
+    env.filters["wrap_tables"] = wrap_tables
+    env.filters["og_locale"] = og_locale
+    env.filters["sentence_end"] = sentence_end
     if version:
         _environments.clear()  # only the current templates are worth keeping
         _environments[key] = env
@@ -100,3 +104,15 @@ def json_ld(data: Any) -> Markup:
     """JSON for a <script> block: <, > and & escaped so no title can end the script early."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def og_locale(language: str) -> str:
+    """Open Graph's locale from a language code: en-GB -> en_GB (language_TERRITORY)."""
+    lang, _, region = language.partition("-")
+    return f"{lang.lower()}_{region.upper()}" if region else lang.lower()
+
+
+def sentence_end(text: str) -> str:
+    """The full stop that ends a sentence after text, or nothing when text has its own:
+    "Uthoff A, et al." and a title ending in "?" get no second one."""
+    return "" if text.rstrip().endswith((".", "?", "!")) else "."

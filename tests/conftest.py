@@ -5,6 +5,7 @@ import shutil
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -63,3 +64,15 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_sample(tmp_path_factory.mktemp("built") / "site")
     build_site(root)
     return root / "_site"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The project's own site, built for and served from 127.0.0.1 under its subpath, gzipped as GitHub
+    Pages serves it (no PDFs: no page test reads them); yields its base URL."""
+    from webserver import serve
+
+    out = tmp_path_factory.mktemp("real") / "site"
+    with serve(out, "/retro-stride/", pages=True) as url:
+        build(BuildOptions(root=ROOT, out=out, base_url=url, pdf=False, cache=False))
+        yield url

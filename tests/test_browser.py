@@ -264,3 +264,42 @@ def test_shots_of_the_real_site(browser, tmp_path: Path):
                     page.goto(url + path)
                     page.screenshot(path=str(shots / f"{name}-{device}-{scheme}.png"), full_page=True)
                 context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390, 430, 600, 800])
+def test_the_nav_never_leaves_one_link_alone_on_a_line(browser, base: str, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(base + "drills/")
+    tops = page.locator(".masthead nav li").evaluate_all("items => items.map(i => Math.round(i.getBoundingClientRect().top))")
+    rows = {top: tops.count(top) for top in tops}
+    assert len(tops) == 6 and (len(rows) == 1 or min(rows.values()) >= 2), f"links per line at {width} px: {rows}"
+    context.close()
+
+
+def test_drills_filter_is_drawn_with_the_page_and_works_without_javascript(browser, base: str):
+    """No form (pa11y asks a form for a submit button) and no script: radio buttons and CSS."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base + "drills/")
+    assert page.locator(".level-filter").is_visible() and page.locator("main form").count() == 0
+    shown = "() => [...document.querySelectorAll('section.level')].filter(s => s.offsetParent !== null).map(s => s.dataset.level)"
+    assert page.evaluate(shown) == ["beginner", "intermediate"]
+    page.get_by_role("radio", name="Intermediate").check()
+    assert page.evaluate(shown) == ["intermediate"]
+    page.get_by_role("radio", name="Beginner").check()
+    assert page.evaluate(shown) == ["beginner"]
+    page.get_by_role("radio", name="All").check()
+    assert page.evaluate(shown) == ["beginner", "intermediate"]
+    context.close()
+
+
+def test_wide_tables_scroll_in_a_named_focusable_frame_on_a_phone(browser, base: str):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base + "articles/safety-first/")
+    frame = page.get_by_role("region", name="Table: Where (scrolls sideways)")
+    frame.focus()
+    assert page.evaluate("document.activeElement.classList.contains('table-wrap')")
+    assert page.evaluate("getComputedStyle(document.activeElement).overflowX") == "auto"
+    context.close()

@@ -3,8 +3,9 @@
     python tools/make_art.py
 
 Writes static/img/cover.jpg (3000x3000, the podcast cover), static/img/social.jpg (1200x630,
-Open Graph), static/img/apple-touch-icon.png (180x180), static/img/favicon-32.png and
-static/favicon.ico (16, 32, 48). The design is original: a striped retro sunset, a runner's
+Open Graph), static/img/apple-touch-icon.png (180x180), static/img/favicon-32.png, the header
+logo for 2x and 3x screens (static/img/logo-64.png, logo-96.png) and static/favicon.ico
+(16, 32, 48). The design is original: a striped retro sunset, a runner's
 silhouette stepping backward with chevrons pointing the way it travels, and a back-slanted
 wordmark (the slant leans backward too). The only font is DejaVu Sans Bold from Debian's
 fonts-dejavu-core; nothing is downloaded. Output is deterministic: no randomness, fixed
@@ -253,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     _write(img_dir / "social.jpg", _jpeg(social(font_path)))
     _write(img_dir / "apple-touch-icon.png", _png(icon(180)))
     _write(img_dir / "favicon-32.png", _png(icon(32)))
+    # The header logo is 32 CSS pixels: phones draw it with 2 or 3 device pixels to each (srcset).
+    _write(img_dir / "logo-64.png", _png(icon(64)))
+    _write(img_dir / "logo-96.png", _png(icon(96)))
     big = icon(256)
     buf = io.BytesIO()
     big.save(buf, "ICO", sizes=[(16, 16), (32, 32), (48, 48)])

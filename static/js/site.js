@@ -1,42 +1,20 @@
 // Small enhancements; every page works without them.
 (function () {
   "use strict";
-  var player = document.getElementById("player");
-  // Chapter and transcript links seek the player instead of opening the audio file.
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("[data-seek]");
-    if (!link || !player) return;
-    event.preventDefault();
-    player.currentTime = parseFloat(link.getAttribute("data-seek"));
-    player.play().catch(function () {});
-    player.focus();
-  });
   // Copy buttons for the feed URL.
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var input = document.getElementById(button.getAttribute("data-copy"));
     var status = button.parentNode.querySelector(".copied");
-    if (!input || !navigator.clipboard) return;
-    button.hidden = false;
+    if (!input) return;
+    var manual = function () {
+      input.select();
+      status.textContent = "Press Ctrl+C or Cmd+C to copy";
+    };
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(input.value).then(function () {
-        status.textContent = "Copied";
-      }, function () {
-        input.select();
-        status.textContent = "Press Ctrl+C or Cmd+C to copy";
-      });
+      if (!navigator.clipboard) { manual(); return; }  // only secure (https) pages have it
+      navigator.clipboard.writeText(input.value).then(function () { status.textContent = "Copied"; }, manual);
     });
   });
-  // Level filter on the drills page: without JavaScript every level shows.
-  var filter = document.querySelector(".level-filter");
-  if (filter) {
-    filter.hidden = false;
-    filter.addEventListener("change", function () {
-      var level = filter.querySelector("input:checked").value;
-      document.querySelectorAll("section.level").forEach(function (section) {
-        section.hidden = level !== "all" && section.getAttribute("data-level") !== level;
-      });
-    });
-  }
   // Site search over a prebuilt index.
   var q = document.getElementById("q");
   if (q && window.fetch) {
