@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .convert import Context, FieldError, boolean, feed_url, no_space, one_of, text, uuid_text
 from .frontmatter import Key
+from .mediaconfig import SECRET_KEYS, MEDIA_FIELDS, MediaConfig, enclosure_prefix, make_media_config, media_problems
 from .podcast_spec import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
 from .problems import BuildError, Problem
 from .schema import Field, parse_fields, table_list
@@ -50,6 +51,7 @@ class PodcastConfig:
     persons: tuple[Person, ...]
     apps: tuple[tuple[str, str], ...]  # (app name, subscribe URL), in site.toml order
     new_feed_url: str | None
+    enclosure_prefix: str | None  # OP3, Podtrac...: applied to enclosure URLs in the feed only
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ class SiteConfig:
     podcast: PodcastConfig
     guide: GuideConfig
     output: Path
+    media: MediaConfig
 
     @property
     def base_path(self) -> str:
@@ -217,6 +220,8 @@ PODCAST_FIELDS = (
     Field("persons", table_list((Field("name", _short_text, True, "", ""), Field("role", _short_text, False, "", "", "host"), Field("href", feed_url, False, "", ""), Field("img", feed_url, False, "", "")), lambda v: Person(**v)), False, "podcast:person entries: name, role (at most 128 characters each), href, img.", "[]", ()),
     Field("apps", _apps, False, "Subscribe links per app.", "{}", ()),
     Field("new_feed_url", feed_url, False, "Set only when moving the feed: itunes:new-feed-url.", '"https://..."'),
+    Field("enclosure_prefix", enclosure_prefix, False, "Download-analytics prefix (OP3, Podtrac) put before each "
+          "enclosure URL in the podcast feed, e.g. https://op3.dev/e/.", '"https://op3.dev/e/"'),
 )
 GUIDE_FIELDS = (
     Field("pdf", _file_name, False, "File stem of the drill guide PDF.", '"retro-stride-drill-guide"', "retro-stride-drill-guide"),
@@ -225,7 +230,7 @@ GUIDE_FIELDS = (
 BUILD_FIELDS = (
     Field("output", text, False, "Output folder.", '"_site"', "_site"),
 )
-TABLES = {"site": SITE_FIELDS, "podcast": PODCAST_FIELDS, "guide": GUIDE_FIELDS, "build": BUILD_FIELDS}
+TABLES = {"site": SITE_FIELDS, "podcast": PODCAST_FIELDS, "guide": GUIDE_FIELDS, "build": BUILD_FIELDS, "media": MEDIA_FIELDS}
 
 
 def read_config(path: Path) -> SiteConfig:
@@ -248,20 +253,7 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
     for table in data:
         if table not in TABLES:
             problems.append(Problem(name, lines.get((table,), 0), f"[{table}]: unknown table; known: {', '.join(TABLES)}"))
-    # Bare dates need a zone before the site table is read; UTC stands in for a bad one.
-    ctx = Context(ZoneInfo("UTC"), time(6, 0))
-    parsed: dict[str, dict[str, Any]] = {}
-    for table, fields in TABLES.items():
-        section = data.get(table, {})
-        if not isinstance(section, dict):
-            problems.append(Problem(name, lines.get((table,), 0), f"{table}: expected a [{table}] table"))
-            section = {}
-        values, found = parse_fields(section, fields, ctx, assign=" = ")
-        for fp in found:
-            key = (table,) + fp.key
-            line = next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 0)
-            problems.append(Problem(name, line, f"[{table}] {fp.message}"))
-        parsed[table] = values
+    parsed = _parse_tables(data, lines, name, problems)
     guid = parsed["podcast"].get("guid")
     if guid is not None:
         message = _guid_problem(guid, parsed["site"].get("url"), parsed["podcast"].get("feed"))
@@ -278,11 +270,35 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
             feed=p["feed"], guid=p["guid"], image=p["image"], explicit=p["explicit"], type=p["type"],
             author=p["author"], owner_name=p["owner_name"], owner_email=p["owner_email"], copyright=p["copyright"],
             locked=p["locked"], categories=p["categories"], funding=p["funding"], persons=p["persons"],
-            apps=p["apps"], new_feed_url=p["new_feed_url"],
+            apps=p["apps"], new_feed_url=p["new_feed_url"], enclosure_prefix=p["enclosure_prefix"],
         ),
         guide=GuideConfig(pdf_name=g["pdf"], papers=g["papers"]),
         output=root / b["output"],
+        media=make_media_config(parsed["media"]),
     )
+
+
+def _parse_tables(data: dict[str, Any], lines: dict[Key, int], name: str, problems: list[Problem]) -> dict[str, dict[str, Any]]:
+    """Each known table's values; appends the problems of each."""
+    # Bare dates need a zone before the site table is read; UTC stands in for a bad one.
+    ctx = Context(ZoneInfo("UTC"), time(6, 0))
+    parsed: dict[str, dict[str, Any]] = {}
+    for table, fields in TABLES.items():
+        section = data.get(table, {})
+        if not isinstance(section, dict):
+            problems.append(Problem(name, lines.get((table,), 0), f"{table}: expected a [{table}] table"))
+            section = {}
+        plain = {k: v for k, v in section.items() if table != "media" or not SECRET_KEYS.search(k)}
+        values, found = parse_fields(plain, fields, ctx, assign=" = ")
+        for fp in found:
+            key = (table,) + fp.key
+            line = next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 0)
+            problems.append(Problem(name, line, f"[{table}] {fp.message}"))
+        if table == "media":  # secrets always; what s3 needs once each key is valid
+            problems += [Problem(name, lines.get((table, k), lines.get((table,), 0)), msg)
+                         for k, msg in media_problems(section, None if found else values)]
+        parsed[table] = values
+    return parsed
 
 
 def _guid_problem(guid: str, site_url: str | None, feed: str | None) -> str | None:

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 from feedgen.feed import FeedGenerator
 
 from .feedext import register_extensions
+from .mediaconfig import prefixed
 from .models import Article, Drill, Episode, Post, Site
 from .plan import ArticlePage, EpisodePage, PageSpec, TagPage, TranscriptPage
 from .urls import Urls
@@ -133,7 +134,8 @@ def _add_episode(fg: FeedGenerator, ep: Episode, site: Site, urls: Urls) -> None
     fe.pubDate(ep.published)
     fe.description(ep.summary)
     fe.content(urls.absolutize_html(ep.body_html), type="CDATA")
-    fe.enclosure(urls.absolute(ep.audio.href), str(ep.audio.length), ep.audio.mime)
+    # an analytics prefix (OP3, Podtrac) counts downloads from the feed; pages link to the file itself
+    fe.enclosure(prefixed(urls.absolute(ep.audio.href), site.config.podcast.enclosure_prefix), str(ep.audio.length), ep.audio.mime)
     fe.podcast.itunes_title(ep.title)
     if ep.image:
         fe.podcast.itunes_image(urls.absolute(ep.image.href))

@@ -22,6 +22,7 @@ from .fingerprint import StatSig, digest, racy, stat_sig
 from .freshness import Inputs, engine_signature, input_signature, is_current, read_inputs
 from .frontmatter import LoadedYaml
 from .load import DOC_CODEC, Loaded, SourceFile, list_sources, load_items
+from .manifest import read_manifest
 from .models import Site
 from .options import BuildOptions, BuildResult, unchanged_result
 from .outputdir import check_output_folder
@@ -138,7 +139,9 @@ def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int
             pattern = "NNN-slug.md, e.g. 004-hill-repeats.md" if f.section == "episodes" else "slug.md in lowercase letters, digits and hyphens"
             problems.append(Problem(f.rel, 0, f"file name {f.path.name!r} does not fit; name it {pattern}"))
     good = [f for f in files if f.slug is not None]
-    loaded, docs = load_items(good, config, docs, now_ns, meanwhile)
+    manifest, found = read_manifest(root)  # content/media.json: audio published outside the repository
+    problems += found
+    loaded, docs = load_items(good, config, docs, now_ns, meanwhile, manifest)
     art_problems, art = _show_art(root, config, docs.art, now_ns)
     known = frozenset(f"{f.section}/{f.slug}" for f in good)
     site = assemble_site(config, loaded, read_program(root), now, line_of=_line_finder(root, good), drafts=opts.drafts,
