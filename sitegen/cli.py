@@ -107,6 +107,8 @@ def _check(opts: "BuildOptions", talk: Say) -> int:
     result = check(opts)
     s = result.site
     assert s is not None
+    for warning in result.warnings:
+        talk.problem(f"build.py check: warning: {warning}")
     talk.info(f"ok: {len(s.episodes)} episodes, {len(s.articles)} articles, {len(s.drills)} drills, "
               f"{result.pages} pages checked in {result.seconds:.2f} s; nothing written")
     return 0

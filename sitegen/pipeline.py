@@ -16,6 +16,7 @@ from . import ENGINE_VERSION
 from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_link_problems, read_static
+from .budget import budget_warnings, published_sizes, storage_warnings
 from .cache import CacheError, DocCache, Entry, Index, forget_index, read_doc_cache, write_cache
 from .config import SiteConfig, config_line
 from .fingerprint import StatSig, digest, racy, stat_sig
@@ -40,6 +41,7 @@ class Outputs:
     digests: dict[str, str]  # output path -> what it was made of
     pages: int
     stats: WriteStats
+    copies: dict[str, Path]  # output path -> the file published as it is
 
 
 Progress = Callable[[str], None]
@@ -123,7 +125,9 @@ def check(opts: BuildOptions) -> BuildResult:
     outputs = build_outputs(site, opts.root, loaded, previous=index.outputs, staging=None, pdf=False,
                             cache_dir=inputs.cache_dir if opts.cache else None,
                             last_output=Path(index.out_dir) if index.out_dir else None)
-    return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, inputs.config.output)
+    warnings = storage_warnings(site) + budget_warnings(published_sizes(outputs.copies, outputs.digests, index.outputs))
+    return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, inputs.config.output,
+                       tuple(warnings))
 
 
 def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int, files: list[SourceFile], stray: list[Problem],
@@ -197,7 +201,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     counts = make_outputs(site, root, plan, stale, staging or NoWriter(), progress)
     made = {o.path: o.key for o in plan.outputs}
     stats = WriteStats(len(made), sum(w for w, _ in counts), sum(k for _, k in counts))
-    return Outputs(made, len(plan.pages), stats)
+    return Outputs(made, len(plan.pages), stats, plan.copies)
 
 
 def _import_pdf_engine() -> None:

@@ -56,10 +56,6 @@ def test_episode_is_narrated_with_transcript_and_chapters(path: Path):
     assert "synthetic" in body.lower() and "Not medical advice" in body
 
 
-def test_all_audio_under_30_mb():
-    assert sum(p.stat().st_size for p in (CONTENT / "episodes").glob("*.mp3")) < 30_000_000
-
-
 @pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.name)
 def test_article_length(path: Path):
     assert 800 <= words(load(path)[1]) <= 1600
