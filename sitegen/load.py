@@ -96,8 +96,7 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now
     for f in files:
         st = f.path.stat()
         hit: Loaded | None = cache.docs.get(f.rel)
-        fresh = (hit is not None and all(stat_sig(p) == (p, s, m) for p, s, m in hit.deps)
-                 and all(manifest.digest_of(name) == d for name, d in hit.published))
+        fresh = hit is not None and _still_valid(hit, manifest)
         if hit is not None and fresh and cache.stats.get(f.rel) == (st.st_size, st.st_mtime_ns):
             out[f.rel] = hit
             stats[f.rel] = cache.stats[f.rel]
@@ -113,6 +112,12 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now
     for parsed in _parse_all(misses, config, manifest, meanwhile):
         out[parsed.rel] = parsed
     return [out[f.rel] for f in files], replace(cache, docs={f.rel: out[f.rel] for f in files}, stats=stats)
+
+
+def _still_valid(hit: Loaded, manifest: Manifest) -> bool:
+    """The media it was parsed with are unchanged: files by their stat, manifest entries by digest."""
+    return (all(stat_sig(p) == (p, s, m) for p, s, m in hit.deps)
+            and all(manifest.digest_of(name) == d for name, d in hit.published))
 
 
 def _parse_all(misses: list[tuple[SourceFile, str]], config: SiteConfig, manifest: Manifest,
@@ -170,10 +175,16 @@ def read_media_facts(doc: SourceDoc, config: SiteConfig, manifest: Manifest = Ma
     episode, so one reached by a link out of the project is refused."""
     if doc.section != "episodes":
         return MediaFacts(), (), ()
-    root = config.root
     looked = _published_audio(doc, config, manifest)
     published = ((looked[0], manifest.digest_of(looked[0])),) if looked is not None else ()
     remote = {looked[0]: looked[1]} if looked is not None and looked[1] is not None else {}
+    facts, deps = _read_local_media(doc, config.root, measure_audio=not remote)
+    # a missing local file is a dependency too: adding it back makes the episode read again
+    deps += tuple(stat_sig(doc.path.parent / ref) for ref in remote if "://" not in ref and not config.media.s3)
+    return replace(facts, published=remote), deps, published
+
+
+def _read_local_media(doc: SourceDoc, root: Path, measure_audio: bool) -> tuple[MediaFacts, tuple[StatSig, ...]]:
     linked: dict[Path, str] = {}
 
     def beside(key: str, remote_ok: bool = False) -> Path | None:
@@ -185,16 +196,14 @@ def read_media_facts(doc: SourceDoc, config: SiteConfig, manifest: Manifest = Ma
             linked[path] = f"is {why}"
         return path
 
-    audio = [p for p in (beside("audio", remote_ok=True),) if p is not None and not remote]
+    audio = [p for p in (beside("audio", remote_ok=True),) if p is not None and measure_audio]
     transcript, image = beside("transcript"), beside("image")
     transcripts = {transcript: _read_transcript(transcript, linked)} if transcript is not None else {}
     art = {image: ((linked[image],) if image in linked else tuple(check_art(image)), stat_sig(image)[1])} if image is not None else {}
     deps = tuple(stat_sig(p) for p in audio + list(transcripts) + list(art))
     infos = read_audio_infos([p for p in audio if p not in linked])
     infos.update((p, MediaError(f"{p.name} {linked[p]}")) for p in audio if p in linked)
-    # a missing local file is a dependency too: adding it back makes the episode read again
-    deps += tuple(stat_sig(doc.path.parent / ref) for ref in remote if "://" not in ref and not config.media.s3)
-    return MediaFacts(audio=infos, art=art, transcripts=transcripts, published=remote), deps, published
+    return MediaFacts(audio=infos, art=art, transcripts=transcripts), deps
 
 
 def _read_transcript(path: Path, linked: dict[Path, str]) -> Any:

@@ -14,7 +14,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from .fingerprint import digest
@@ -84,26 +84,37 @@ def parse_manifest(raw: str) -> tuple[Manifest, list[Problem]]:
 def _entry(value: Any) -> ManifestEntry:
     if not isinstance(value, dict):
         raise ValueError("expected an object with url, length, duration, mime and sha256")
-    missing = [k for k in ("url", "length", "duration", "mime", "sha256") if k not in value]
-    unknown = sorted(set(value) - {"url", "length", "duration", "mime", "sha256", "key"})
+    missing = [k for k in _CHECKS if k not in value]
+    unknown = sorted(set(value) - set(_CHECKS) - {"key"})
     if missing or unknown:
         raise ValueError(f"missing {', '.join(missing)}" if missing else f"unknown key {unknown[0]!r}")
-    url, length, seconds, mime, sha, key = (value["url"], value["length"], value["duration"], value["mime"],
-                                            value["sha256"], value.get("key"))
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if not parts or parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
-        raise ValueError(f"url: expected an absolute http(s) URL, got {url!r}")
-    if not isinstance(length, int) or isinstance(length, bool) or length <= 0:
-        raise ValueError(f"length: expected the size in bytes, got {length!r}")
-    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds <= 0:
-        raise ValueError(f"duration: expected seconds, got {seconds!r}")
-    if mime not in MIMES:
-        raise ValueError(f"mime: expected one of {', '.join(MIMES)}, got {mime!r}")
-    if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
-        raise ValueError("sha256: expected 64 lowercase hex digits")
+    for name, (good, expected) in _CHECKS.items():
+        if not good(value[name]):
+            raise ValueError(f"{name}: expected {expected}, got {value[name]!r}")
+    key = value.get("key")
     if key is not None and not isinstance(key, str):
         raise ValueError("key: expected the object's key as text")
-    return ManifestEntry(url, length, float(seconds), mime, sha, key)
+    return ManifestEntry(value["url"], value["length"], float(value["duration"]), value["mime"], value["sha256"], key)
+
+
+def _url(value: Any) -> bool:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    return bool(parts and parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in value))
+
+
+def _positive(value: Any, whole: bool) -> bool:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or (whole and not isinstance(value, int)):
+        return False
+    return value > 0
+
+
+_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "url": (_url, "an absolute http(s) URL"),
+    "length": (lambda v: _positive(v, whole=True), "the size in bytes"),
+    "duration": (lambda v: _positive(v, whole=False), "seconds"),
+    "mime": (lambda v: v in MIMES, f"one of {', '.join(MIMES)}"),
+    "sha256": (lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v) is not None, "64 lowercase hex digits"),
+}
 
 
 def _entry_lines(raw: str, audio: dict[str, Any]) -> dict[str, int]:

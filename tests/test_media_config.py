@@ -194,3 +194,24 @@ def test_check_warns_about_audio_not_pushed_with_s3_storage(sample: Path, capsys
     assert main(["check", "--root", str(sample)]) == 0
     err = capsys.readouterr().err
     assert "content/episodes/001-first-steps.md: 001-first-steps.mp3 is not in content/media.json yet" in err
+
+
+def test_only_the_episode_whose_entry_changed_is_parsed_again(sample: Path):
+    import time
+
+    from sitegen.cache import DocCache
+    from sitegen.load import list_sources, load_items
+
+    with (sample / "site.toml").open("a") as f:
+        f.write(S3)
+    config = config_with(S3, sample)
+    names = {"001-first-steps.mp3": 96548, "002-knees-and-you.mp3": 48483}
+    manifest_of = lambda lengths: parse_manifest(json.dumps({"audio": {  # noqa: E731
+        n: entry(url=f"https://media.example.com/{n}", length=size) for n, size in lengths.items()}}))[0]
+    files = list_sources(sample)[0]
+    first, cache = load_items(files, config, DocCache(), time.time_ns() + 10**10, manifest=manifest_of(names))
+    again, _ = load_items(files, config, cache, time.time_ns() + 10**10, manifest=manifest_of({**names, "002-knees-and-you.mp3": 5}))
+    changed = [a.rel for a, b in zip(first, again) if a is not b]
+    assert changed == ["content/episodes/002-knees-and-you.md"]
+    (ep,) = [x.item for x in again if x.rel == changed[0]]
+    assert ep is not None and ep.audio.length == 5 and ep.audio.source is None  # type: ignore[union-attr]
