@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ def weed_binary() -> str:
     return found
 
 
-def start(folder: Path) -> tuple[subprocess.Popen[bytes], S3Server]:
+def start(folder: Path) -> tuple[subprocess.Popen[bytes], S3Server, list[int]]:
     data = folder / "data"
     data.mkdir(parents=True)
     identities = {"identities": [
@@ -70,7 +71,8 @@ def start(folder: Path) -> tuple[subprocess.Popen[bytes], S3Server]:
         {"name": "anonymous", "actions": ["Read"]},
     ]}
     (folder / "s3.json").write_text(json.dumps(identities))
-    master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = _free_ports(8)
+    ports = _free_ports(8)
+    master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = ports
     args = [weed_binary(), "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             f"-master.port={master}", f"-master.port.grpc={master_grpc}", f"-volume.port={volume}",
             f"-volume.port.grpc={volume_grpc}", f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
@@ -80,11 +82,11 @@ def start(folder: Path) -> tuple[subprocess.Popen[bytes], S3Server]:
     log = (folder / "weed.log").open("wb")
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
     server = S3Server(f"http://127.0.0.1:{s3}", "retro-stride-test")
-    _wait_ready(proc, server, folder / "weed.log")
-    return proc, server
+    _wait_ready(proc, server, folder / "weed.log", ports)
+    return proc, server, ports
 
 
-def _wait_ready(proc: subprocess.Popen[bytes], server: S3Server, log: Path) -> None:
+def _wait_ready(proc: subprocess.Popen[bytes], server: S3Server, log: Path, ports: list[int]) -> None:
     """Ready when a bucket can be made: the S3 port answers before the filer behind it does."""
     deadline = time.monotonic() + 60
     while True:
@@ -95,19 +97,22 @@ def _wait_ready(proc: subprocess.Popen[bytes], server: S3Server, log: Path) -> N
             return
         except Exception:
             if time.monotonic() > deadline:
-                stop(proc)
+                stop(proc, ports)
                 raise RuntimeError(f"weed server did not start in 60 s: {log.read_text(errors='replace')[-2000:]}")
             time.sleep(0.2)
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
+def stop(proc: subprocess.Popen[bytes], ports: list[int]) -> None:
     proc.kill()  # SIGTERM makes it wait seconds to flush what the test throws away anyway
     proc.wait()
+    for port in ports:  # the Unix sockets it keeps beside its TCP ports, left behind by a kill
+        for sock in Path(tempfile.gettempdir()).glob(f"seaweedfs-*-{port}.sock"):
+            sock.unlink(missing_ok=True)
 
 
 def serve(folder: Path) -> Iterator[S3Server]:
-    proc, server = start(folder)
+    proc, server, ports = start(folder)
     try:
         yield server
     finally:
-        stop(proc)
+        stop(proc, ports)
