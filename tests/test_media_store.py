@@ -247,3 +247,19 @@ def test_import_of_a_url_the_episode_does_not_name(show: Show, capsys: pytest.Ca
     ep = show.root / EPISODES / "004-remote-bonus.md"
     assert_refused(show, capsys, r"004-remote-bonus\.md:\d+: audio: is https://media\.example\.com/.*, not http",
                    "import", f"{show.server.endpoint}/x.mp3", "--episode", str(ep))
+
+
+def test_the_command_line_exits_1_without_a_traceback(show: Show):
+    """Through build.py itself, as an author runs it."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from s3server import _free_ports
+
+    set_media(show, f"http://127.0.0.1:{_free_ports(1)[0]}", show.bucket)
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "media", "push", "--root", str(show.root)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"build.py media push: checking bucket '{show.bucket}': cannot reach http://127.0.0.1:")
+    assert not (show.root / MANIFEST_PATH).exists()
