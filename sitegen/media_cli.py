@@ -63,6 +63,7 @@ def _push(root: Path, say: Callable[[str], None]) -> int:
 
 
 def _import(root: Path, url: str, episode: Path, say: Callable[[str], None]) -> int:
+    from .config import read_config
     from .manifest import read_manifest, write_manifest
     from .problems import Problem, rel
     from .sources import SourceDoc, read_source
@@ -81,6 +82,9 @@ def _import(root: Path, url: str, episode: Path, say: Callable[[str], None]) -> 
     name, entry = import_entry(url, doc)
     write_manifest(root, {**manifest.entries, name: entry})
     say(f"{name}: {entry.length} bytes, {entry.seconds:.0f} s, {entry.mime}; recorded in content/media.json (commit it)")
+    if "://" not in name and (path.parent / name).exists() and not read_config(root / "site.toml").media.s3:
+        say(f"note: {name} is also beside the episode, and with [media] storage = \"repository\" the build publishes "
+            "that file; delete it to publish the imported URL")
     return 0
 
 
