@@ -31,6 +31,9 @@ def make_parser() -> argparse.ArgumentParser:
     narrate = sub.add_parser("narrate", help="synthesise an episode's audio, chapters and transcript")
     narrate.add_argument("episodes", nargs="+", type=Path, help="episode Markdown files")
     _add_new_and_serve(sub)
+    from .media_cli import add_media_commands
+
+    add_media_commands(sub)
     parser.set_defaults(command="build")
     for action in common._actions:  # `python build.py --drafts` works without naming `build`
         if action.option_strings and action.dest != "help":
@@ -42,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command in ("narrate", "new", "serve", "ping"):
         return _other_command(args)
+    if args.command == "media":
+        from .media_cli import main as media_main
+
+        return media_main(args)
     from .options import BuildOptions
 
     opts = BuildOptions(root=args.root.resolve(), out=args.out.resolve() if args.out else None, base_url=args.base_url,
@@ -106,6 +113,8 @@ def _check(opts: "BuildOptions", talk: Say) -> int:
     result = check(opts)
     s = result.site
     assert s is not None
+    for warning in result.warnings:
+        talk.problem(f"build.py check: warning: {warning}")
     talk.info(f"ok: {len(s.episodes)} episodes, {len(s.articles)} articles, {len(s.drills)} drills, "
               f"{result.pages} pages checked in {result.seconds:.2f} s; nothing written")
     return 0

@@ -15,6 +15,7 @@ from .convert import Context, FieldError, boolean, feed_url, no_space, one_of, t
 from .frontmatter import Key
 from .models import Location, Person
 from .podcast_fields import LICENSE, PODROLL, SHOW_PERSONS, TXT, UPDATE_FREQUENCY, License, RemoteItem, Txt, UpdateFrequency, location
+from .mediaconfig import SECRET_KEYS, MEDIA_FIELDS, MediaConfig, enclosure_prefix, make_media_config, media_problems
 from .podcast_spec import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
 from .problems import BuildError, Problem
 from .schema import Field, parse_fields, table_list
@@ -56,6 +57,7 @@ class PodcastConfig:
     update_frequency: UpdateFrequency | None
     complete: bool
     block: bool
+    enclosure_prefix: str | None  # OP3, Podtrac...: applied to enclosure URLs in the feed only
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,7 @@ class SiteConfig:
     guide: GuideConfig
     editorial: EditorialConfig
     output: Path
+    media: MediaConfig
 
     @property
     def base_path(self) -> str:
@@ -251,6 +254,8 @@ PODCAST_FIELDS = (
     Field("update_frequency", UPDATE_FREQUENCY, False, "`podcast:updateFrequency`: text (such as Weekly), rrule (RFC 5545, such as FREQ=WEEKLY), complete.", '{ text = "Weekly", rrule = "FREQ=WEEKLY" }'),
     Field("complete", boolean, False, "`itunes:complete`: no more episodes will ever be added.", "false", False),
     Field("block", boolean, False, "`itunes:block` and `podcast:block`: ask directories and apps not to list the show.", "false", False),
+    Field("enclosure_prefix", enclosure_prefix, False, "Download-analytics prefix (OP3, Podtrac) put before each "
+          "enclosure URL in the podcast feed, e.g. https://op3.dev/e/.", '"https://op3.dev/e/"'),
 )
 GUIDE_FIELDS = (
     Field("pdf", _file_name, False, "File stem of the drill guide PDF.", '"retro-stride-drill-guide"', "retro-stride-drill-guide"),
@@ -265,7 +270,7 @@ BUILD_FIELDS = (
     Field("output", text, False, "Output folder.", '"_site"', "_site"),
 )
 TABLES = {"site": SITE_FIELDS, "podcast": PODCAST_FIELDS, "guide": GUIDE_FIELDS, "editorial": EDITORIAL_FIELDS,
-          "build": BUILD_FIELDS}
+          "build": BUILD_FIELDS, "media": MEDIA_FIELDS}
 
 
 def read_config(path: Path) -> SiteConfig:
@@ -288,20 +293,7 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
     for table in data:
         if table not in TABLES:
             problems.append(Problem(name, lines.get((table,), 0), f"[{table}]: unknown table; known: {', '.join(TABLES)}"))
-    # Bare dates need a zone before the site table is read; UTC stands in for a bad one.
-    ctx = Context(ZoneInfo("UTC"), time(6, 0))
-    parsed: dict[str, dict[str, Any]] = {}
-    for table, fields in TABLES.items():
-        section = data.get(table, {})
-        if not isinstance(section, dict):
-            problems.append(Problem(name, lines.get((table,), 0), f"{table}: expected a [{table}] table"))
-            section = {}
-        values, found = parse_fields(section, fields, ctx, assign=" = ")
-        for fp in found:
-            key = (table,) + fp.key
-            line = next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 0)
-            problems.append(Problem(name, line, f"[{table}] {fp.message}"))
-        parsed[table] = values
+    parsed = _parse_tables(data, lines, name, problems)
     guid = parsed["podcast"].get("guid")
     if guid is not None:
         message = _guid_problem(guid, parsed["site"].get("url"), parsed["podcast"].get("feed"))
@@ -320,12 +312,36 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
             locked=p["locked"], categories=p["categories"], funding=p["funding"], persons=p["persons"],
             apps=p["apps"], new_feed_url=p["new_feed_url"], image_alt=p["image_alt"], hub=p["hub"],
             podping=p["podping"], txt=p["txt"], license=p["license"], location=p["location"], podroll=p["podroll"],
-            update_frequency=p["update_frequency"], complete=p["complete"], block=p["block"],
+            update_frequency=p["update_frequency"], complete=p["complete"], block=p["block"], enclosure_prefix=p["enclosure_prefix"],
         ),
         guide=GuideConfig(pdf_name=g["pdf"], papers=g["papers"]),
         editorial=EditorialConfig(e["episode_words"], e["article_words"], e["synthetic_voice"]),
         output=root / b["output"],
+        media=make_media_config(parsed["media"]),
     )
+
+
+def _parse_tables(data: dict[str, Any], lines: dict[Key, int], name: str, problems: list[Problem]) -> dict[str, dict[str, Any]]:
+    """Each known table's values; appends the problems of each."""
+    # Bare dates need a zone before the site table is read; UTC stands in for a bad one.
+    ctx = Context(ZoneInfo("UTC"), time(6, 0))
+    parsed: dict[str, dict[str, Any]] = {}
+    for table, fields in TABLES.items():
+        section = data.get(table, {})
+        if not isinstance(section, dict):
+            problems.append(Problem(name, lines.get((table,), 0), f"{table}: expected a [{table}] table"))
+            section = {}
+        plain = {k: v for k, v in section.items() if table != "media" or not SECRET_KEYS.search(k)}
+        values, found = parse_fields(plain, fields, ctx, assign=" = ")
+        for fp in found:
+            key = (table,) + fp.key
+            line = next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 0)
+            problems.append(Problem(name, line, f"[{table}] {fp.message}"))
+        if table == "media":  # secrets always; what s3 needs once each key is valid
+            problems += [Problem(name, lines.get((table, k), lines.get((table,), 0)), msg)
+                         for k, msg in media_problems(section, None if found else values)]
+        parsed[table] = values
+    return parsed
 
 
 def _guid_problem(guid: str, site_url: str | None, feed: str | None) -> str | None:

@@ -17,6 +17,7 @@ from .models import Article, Drill, Episode, Location, Person, Post, Site
 from .podcast_spec import MAX_TEXT
 from .shownotes import render_description
 from .plan import FEED_STYLESHEET, ArticlePage, EpisodePage, PageSpec, PersonPage, TagPage, TranscriptPage
+from .mediaconfig import prefixed
 from .urls import Urls
 
 GENERATOR = "Retro Stride sitegen"
@@ -191,7 +192,8 @@ def _add_episode(fg: FeedGenerator, ep: Episode, site: Site, urls: Urls) -> None
     fe.pubDate(ep.published)
     fe.description(render_description(ep, notes, page))
     fe.content(notes, type="CDATA")
-    fe.enclosure(urls.absolute(ep.audio.href), str(ep.audio.length), ep.audio.mime)
+    # an analytics prefix (OP3, Podtrac) counts downloads from the feed; pages link to the file itself
+    fe.enclosure(prefixed(urls.absolute(ep.audio.href), site.config.podcast.enclosure_prefix), str(ep.audio.length), ep.audio.mime)
     fe.podcast.itunes_title(ep.title)
     if ep.image:
         fe.podcast.itunes_image(urls.absolute(ep.image.href))

@@ -17,6 +17,7 @@ from .cache import DocCache
 from .codec import Codec
 from .config import SiteConfig
 from .fingerprint import StatSig, digest, stat_sig, trusted_stat
+from .manifest import Manifest, ManifestEntry
 from .media import MediaError, read_audio_infos, read_transcript
 from .models import compact
 from .parse import MediaFacts, Parsed, parse_doc
@@ -44,10 +45,11 @@ class Loaded:
     deps: tuple[StatSig, ...]  # media files it names
     item: Parsed | None
     problems: tuple[Problem, ...]
+    published: tuple[tuple[str, str], ...] = ()  # (audio name, digest of its media.json entry or "") it looked up
     digest: str = field(init=False)  # of all the above that shapes the output; the file name gives the slug
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "digest", digest(self.rel, self.content, self.deps))
+        object.__setattr__(self, "digest", digest(self.rel, self.content, self.deps, self.published))
 
 
 def list_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
@@ -80,19 +82,21 @@ DOC_CODEC = Codec(Loaded)
 
 
 def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now_ns: int,
-               meanwhile: Callable[[], None] = lambda: None) -> tuple[list[Loaded], DocCache]:
+               meanwhile: Callable[[], None] = lambda: None, manifest: Manifest = Manifest()) -> tuple[list[Loaded], DocCache]:
     """Parse what changed, reuse the rest; returns the documents and the cache to keep for next time. A file whose size and
     mtime match what the cache trusts is not even read; others are read and compared by digest.
     `now_ns` is the build's one clock, read before any input was: a file modified within the
     clock's resolution of it is compared by content next time, never trusted by its stat.
-    `meanwhile` runs in this process while worker processes parse (or before a serial parse)."""
+    `meanwhile` runs in this process while worker processes parse (or before a serial parse).
+    An entry of content/media.json is part of what a file was parsed from: only the files whose
+    entries changed are parsed again when the manifest does."""
     out: dict[str, Loaded] = {}
     stats: dict[str, tuple[int, int]] = {}
     misses: list[tuple[SourceFile, str]] = []
     for f in files:
         st = f.path.stat()
         hit: Loaded | None = cache.docs.get(f.rel)
-        fresh = hit is not None and all(stat_sig(p) == (p, s, m) for p, s, m in hit.deps)
+        fresh = hit is not None and _still_valid(hit, manifest)
         if hit is not None and fresh and cache.stats.get(f.rel) == (st.st_size, st.st_mtime_ns):
             out[f.rel] = hit
             stats[f.rel] = cache.stats[f.rel]
@@ -105,52 +109,82 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now
             out[f.rel] = hit
         else:
             misses.append((f, content))
-    for parsed in _parse_all(misses, config, meanwhile):
+    for parsed in _parse_all(misses, config, manifest, meanwhile):
         out[parsed.rel] = parsed
     return [out[f.rel] for f in files], replace(cache, docs={f.rel: out[f.rel] for f in files}, stats=stats)
 
 
-def _parse_all(misses: list[tuple[SourceFile, str]], config: SiteConfig, meanwhile: Callable[[], None]) -> list[Loaded]:
+def _still_valid(hit: Loaded, manifest: Manifest) -> bool:
+    """The media it was parsed with are unchanged: files by their stat, manifest entries by digest."""
+    return (all(stat_sig(p) == (p, s, m) for p, s, m in hit.deps)
+            and all(manifest.digest_of(name) == d for name, d in hit.published))
+
+
+def _parse_all(misses: list[tuple[SourceFile, str]], config: SiteConfig, manifest: Manifest,
+               meanwhile: Callable[[], None]) -> list[Loaded]:
     workers = min(os.cpu_count() or 1, 4)
     if len(misses) < PARALLEL_FROM or workers < 2:
         meanwhile()
-        return [parse_file(f, content, config) for f, content in misses]
+        return [parse_file(f, content, config, manifest) for f, content in misses]
     from concurrent.futures import ProcessPoolExecutor  # here: its 10 ms import pays only for a cold build
 
     size = max(8, len(misses) // (workers * 4))
     chunks = [misses[i:i + size] for i in range(0, len(misses), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(_parse_chunk, chunks, [config] * len(chunks))
+        results = pool.map(_parse_chunk, chunks, [config] * len(chunks), [manifest] * len(chunks))
         meanwhile()
         return [loaded for chunk in results for loaded in chunk]
 
 
-def _parse_chunk(chunk: list[tuple[SourceFile, str]], config: SiteConfig) -> list[Loaded]:
-    return [parse_file(f, content, config) for f, content in chunk]
+def _parse_chunk(chunk: list[tuple[SourceFile, str]], config: SiteConfig, manifest: Manifest) -> list[Loaded]:
+    return [parse_file(f, content, config, manifest) for f, content in chunk]
 
 
-def parse_file(f: SourceFile, content: str, config: SiteConfig) -> Loaded:
+def parse_file(f: SourceFile, content: str, config: SiteConfig, manifest: Manifest = Manifest()) -> Loaded:
     try:
-        return _parse_file(f, content, config)
+        return _parse_file(f, content, config, manifest)
     except Exception as exc:  # a bug: say which file it met, wherever it is reported
         exc.add_note(f"while reading {f.rel}")
         raise
 
 
-def _parse_file(f: SourceFile, content: str, config: SiteConfig) -> Loaded:
+def _parse_file(f: SourceFile, content: str, config: SiteConfig, manifest: Manifest) -> Loaded:
     doc = read_source(f.path, f.rel, f.section)
     if not isinstance(doc, SourceDoc):
         return Loaded(f.rel, content, (), None, tuple(doc))
-    facts, deps = read_media_facts(doc, config.root)
+    facts, deps, published = read_media_facts(doc, config, manifest)
     item, problems = parse_doc(doc, config, facts)
-    return Loaded(f.rel, content, deps, item, tuple(problems))
+    return Loaded(f.rel, content, deps, item, tuple(problems), published)
 
 
-def read_media_facts(doc: SourceDoc, root: Path) -> tuple[MediaFacts, tuple[StatSig, ...]]:
-    """Measure the local audio and transcript an episode names (its front matter is not parsed yet).
-    Each is published beside the episode, so one reached by a link out of the project is refused."""
+def _published_audio(doc: SourceDoc, config: SiteConfig, manifest: Manifest) -> tuple[str, ManifestEntry | None] | None:
+    """The audio name to look up in content/media.json, and the entry to publish, when the episode's
+    audio is remote, or storage is s3, or the local file is gone; None: measure the local file."""
+    ref = doc.data.get("audio")
+    if not isinstance(ref, str) or ".." in ref:
+        return None
+    if "://" not in ref and not config.media.s3 and (doc.path.parent / ref).exists():
+        return None  # in the repository: the file itself is measured and published
+    return ref, manifest.entries.get(ref)
+
+
+def read_media_facts(doc: SourceDoc, config: SiteConfig, manifest: Manifest = Manifest()
+                     ) -> tuple[MediaFacts, tuple[StatSig, ...], tuple[tuple[str, str], ...]]:
+    """Measure the local audio and transcript an episode names (its front matter is not parsed yet),
+    or take the audio's entry in content/media.json. Each local file is published beside the
+    episode, so one reached by a link out of the project is refused."""
     if doc.section != "episodes":
-        return MediaFacts(), ()
+        return MediaFacts(), (), ()
+    looked = _published_audio(doc, config, manifest)
+    published = ((looked[0], manifest.digest_of(looked[0])),) if looked is not None else ()
+    remote = {looked[0]: looked[1]} if looked is not None and looked[1] is not None else {}
+    facts, deps = _read_local_media(doc, config.root, measure_audio=not remote)
+    # a missing local file is a dependency too: adding it back makes the episode read again
+    deps += tuple(stat_sig(doc.path.parent / ref) for ref in remote if "://" not in ref and not config.media.s3)
+    return replace(facts, published=remote), deps, published
+
+
+def _read_local_media(doc: SourceDoc, root: Path, measure_audio: bool) -> tuple[MediaFacts, tuple[StatSig, ...]]:
     linked: dict[Path, str] = {}
 
     def beside(key: str, remote_ok: bool = False) -> Path | None:
@@ -162,7 +196,7 @@ def read_media_facts(doc: SourceDoc, root: Path) -> tuple[MediaFacts, tuple[Stat
             linked[path] = f"is {why}"
         return path
 
-    audio = [p for p in (beside("audio", remote_ok=True),) if p is not None]
+    audio = [p for p in (beside("audio", remote_ok=True),) if p is not None and measure_audio]
     transcript, image = beside("transcript"), beside("image")
     transcripts = {transcript: _read_transcript(transcript, linked)} if transcript is not None else {}
     art = {image: ((linked[image],) if image in linked else tuple(check_art(image)), stat_sig(image)[1])} if image is not None else {}

@@ -10,6 +10,7 @@ from .config import SiteConfig
 from .convert import did_you_mean
 from .editorial import editorial_problems
 from .frontmatter import Key
+from .manifest import MANIFEST_PATH, ManifestEntry
 from .markdown_html import render_markdown
 from .media import AudioInfo, MediaError, TranscriptInfo
 from .models import Article, Drill, Episode, Media, Page, Program, Transcript, format_clock
@@ -27,6 +28,7 @@ class MediaFacts:
     audio: dict[Path, AudioInfo | MediaError] = field(default_factory=dict)
     art: dict[Path, tuple[tuple[str, ...], int]] = field(default_factory=dict)  # problems, size
     transcripts: dict[Path, TranscriptInfo | MediaError] = field(default_factory=dict)
+    published: dict[str, ManifestEntry] = field(default_factory=dict)  # audio name -> its content/media.json entry
 
 
 Parsed = Episode | Article | Drill | Page
@@ -92,11 +94,18 @@ def _past_the_end(doc: SourceDoc, v: dict[str, Any], audio: Media) -> list[Probl
 def _audio(doc: SourceDoc, v: dict[str, Any], facts: MediaFacts, problems: list[Problem]) -> Media | None:
     ref: str = v["audio"]
     line = doc.line(("audio",))
+    entry = facts.published.get(ref)
+    if entry is not None:
+        for key in ("length", "duration"):
+            if v.get(key) is not None:
+                problems.append(Problem(doc.rel, doc.line((key,)), f"{key}: {MANIFEST_PATH} measured this audio; remove {key}"))
+        return Media(entry.url, None, entry.length, entry.mime, timedelta(seconds=entry.seconds))
     if "://" in ref:
         missing = [k for k in ("length", "duration") if v.get(k) is None]
         if missing:
-            problems.append(Problem(doc.rel, line, f"audio: remote audio needs {' and '.join(missing)} in the front matter "
-                                    "(the build has no network to measure it); add length: <bytes> and duration: \"H:MM:SS\""))
+            problems.append(Problem(doc.rel, line, f"audio: remote audio needs {' and '.join(missing)}, and it has no entry in "
+                                    f"{MANIFEST_PATH} (the build has no network to measure it); run "
+                                    f"`python build.py media import {ref} --episode {doc.rel}`"))
             return None
         suffix = PurePosixPath(ref.split("?")[0]).suffix.lower()
         mime = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".mp4": "audio/mp4", ".ogg": "audio/ogg", ".opus": "audio/ogg"}.get(suffix)

@@ -16,12 +16,14 @@ from . import ENGINE_VERSION
 from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_link_problems, read_static
+from .budget import budget_warnings, published_sizes, storage_warnings
 from .cache import CacheError, DocCache, Entry, Index, forget_index, read_doc_cache, write_cache
 from .config import SiteConfig, config_line
 from .fingerprint import StatSig, digest, racy, stat_sig
 from .freshness import Inputs, engine_signature, input_signature, is_current, read_inputs
 from .frontmatter import LoadedYaml
 from .load import DOC_CODEC, Loaded, SourceFile, list_sources, load_items
+from .manifest import read_manifest
 from .models import Site
 from .options import BuildOptions, BuildResult, unchanged_result
 from .outputdir import check_output_folder
@@ -39,6 +41,7 @@ class Outputs:
     digests: dict[str, str]  # output path -> what it was made of
     pages: int
     stats: WriteStats
+    copies: dict[str, Path]  # output path -> the file published as it is
 
 
 Progress = Callable[[str], None]
@@ -122,7 +125,9 @@ def check(opts: BuildOptions) -> BuildResult:
     outputs = build_outputs(site, opts.root, loaded, previous=index.outputs, staging=None, pdf=False,
                             cache_dir=inputs.cache_dir if opts.cache else None,
                             last_output=Path(index.out_dir) if index.out_dir else None)
-    return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, inputs.config.output)
+    warnings = storage_warnings(site) + budget_warnings(published_sizes(outputs.copies, outputs.digests, index.outputs))
+    return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, inputs.config.output,
+                       tuple(warnings))
 
 
 def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int, files: list[SourceFile], stray: list[Problem],
@@ -138,7 +143,9 @@ def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int
             pattern = "NNN-slug.md, e.g. 004-hill-repeats.md" if f.section == "episodes" else "slug.md in lowercase letters, digits and hyphens"
             problems.append(Problem(f.rel, 0, f"file name {f.path.name!r} does not fit; name it {pattern}"))
     good = [f for f in files if f.slug is not None]
-    loaded, docs = load_items(good, config, docs, now_ns, meanwhile)
+    manifest, found = read_manifest(root)  # content/media.json: audio published outside the repository
+    problems += found
+    loaded, docs = load_items(good, config, docs, now_ns, meanwhile, manifest)
     art_problems, art = _show_art(root, config, docs.art, now_ns)
     known = frozenset(f"{f.section}/{f.slug}" for f in good)
     site = assemble_site(config, loaded, read_program(root), now, line_of=_line_finder(root, good), drafts=opts.drafts,
@@ -194,7 +201,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     counts = make_outputs(site, root, plan, stale, staging or NoWriter(), progress)
     made = {o.path: o.key for o in plan.outputs}
     stats = WriteStats(len(made), sum(w for w, _ in counts), sum(k for _, k in counts))
-    return Outputs(made, len(plan.pages), stats)
+    return Outputs(made, len(plan.pages), stats, plan.copies)
 
 
 def _import_pdf_engine() -> None:

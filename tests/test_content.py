@@ -50,10 +50,6 @@ def test_episode_is_narrated_with_transcript_and_chapters(path: Path):
     assert len(starts) >= 3 and starts[0] == "0:00"
 
 
-def test_all_audio_under_30_mb():
-    assert sum(p.stat().st_size for p in (CONTENT / "episodes").glob("*.mp3")) < 30_000_000
-
-
 def test_the_show_meets_its_editorial_rules():
     """Lengths, the synthetic voice and the printed health notice are site.toml's [editorial] rules,
     which every build and `build.py check` apply (tests/test_editorial.py proves they catch each)."""

@@ -264,3 +264,15 @@ def test_the_pages_build_runs_locally_and_uploads_what_it_built(tmp_path: Path) 
     assert f"{TEST_BASE_URL}/podcast.xml" in feed and f"{TEST_BASE_URL}/episodes/first-steps/001-first-steps.mp3" in feed
     assert any(site.glob("guide/*.pdf"))  # the full build, PDFs included
     assert "//podcast.xml" not in feed  # the "/" after base_url is not doubled
+
+
+def test_media_workflow_runs_only_on_main_with_its_secrets_in_one_step() -> None:
+    """Never on pull requests (their code must not see the storage keys), never in forks."""
+    wf = load(WORKFLOWS / "media.yml")
+    assert set(wf["on"]) == {"push", "workflow_dispatch"} and wf["on"]["push"]["branches"] == ["main"]
+    assert wf["permissions"] == {"contents": "read"}
+    (job,) = wf["jobs"].values()
+    assert "!github.event.repository.fork" in job["if"] and "refs/heads/main" in job["if"]
+    with_secrets = [s for s in job["steps"] if "secrets." in json.dumps(s)]
+    assert [s["run"] for s in with_secrets] == [".venv/bin/python build.py media push"]
+    assert "secrets." not in json.dumps(pages())  # the Pages build needs no storage credentials

@@ -1,0 +1,103 @@
+"""`build.py media push | import | verify`: the audio's storage and its manifest, from the command line.
+
+Every problem is one message naming the file (and line) and the fix, exit 1, and the manifest
+is as it was unless an object was verified.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Callable
+
+from .problems import BuildError
+from .say import problem
+
+def add_media_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    media = sub.add_parser("media", help="publish episode audio to object storage and record it in content/media.json")
+    actions = media.add_subparsers(dest="media_command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", metavar="DIR", type=Path, default=Path.cwd(), help="project folder (default: here)")
+    common.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    actions.add_parser("push", parents=[common], help="upload new or changed audio ([media] storage = \"s3\"), verify it, "
+                       "record it in content/media.json")
+    imp = actions.add_parser("import", parents=[common], help="download audio hosted elsewhere once, measure it, record it")
+    imp.add_argument("url", help="the audio's public http(s) URL")
+    imp.add_argument("--episode", type=Path, required=True, metavar="FILE", help="the episode's Markdown file")
+    actions.add_parser("verify", parents=[common], help="HEAD every URL in content/media.json: there, with the recorded size")
+
+
+def main(args: argparse.Namespace) -> int:
+    from .store import StoreError
+
+    root: Path = args.root.resolve()
+    say: Callable[[str], None] = (lambda _: None) if args.quiet else print
+    try:
+        if args.media_command == "push":
+            return _push(root, say)
+        if args.media_command == "import":
+            return _import(root, args.url, args.episode, say)
+        return _verify(root, say)
+    except BuildError as exc:
+        problem(exc.report())
+    except StoreError as exc:
+        problem(f"build.py media {args.media_command}: {exc}")
+    except KeyboardInterrupt:
+        problem(f"build.py media {args.media_command}: stopped; content/media.json lists only verified objects")
+        return 130
+    return 1
+
+
+def _push(root: Path, say: Callable[[str], None]) -> int:
+    from .config import read_config
+    from .manifest import read_manifest
+    from .store import push
+
+    config = read_config(root / "site.toml")
+    manifest, found = read_manifest(root)
+    if found:
+        raise BuildError(found)
+    report = push(config, manifest, say)
+    say(f"pushed: {len(report.uploaded)} uploaded, {len(report.kept)} already there, in {report.seconds:.1f} s; "
+        "commit content/media.json")
+    return 0
+
+
+def _import(root: Path, url: str, episode: Path, say: Callable[[str], None]) -> int:
+    from .config import read_config
+    from .manifest import read_manifest, write_manifest
+    from .problems import Problem, rel
+    from .sources import SourceDoc, read_source
+    from .store import import_entry
+
+    path = (episode if episode.is_absolute() else Path.cwd() / episode).resolve()
+    shown = rel(path, root)
+    if path.parent != root / "content" / "episodes" or path.suffix != ".md" or not path.is_file():
+        raise BuildError([Problem(str(episode), 0, "not an episode file; name one such as content/episodes/008-hills.md")])
+    doc = read_source(path, shown, "episodes")
+    if not isinstance(doc, SourceDoc):
+        raise BuildError(list(doc))
+    manifest, found = read_manifest(root)
+    if found:
+        raise BuildError(found)
+    name, entry = import_entry(url, doc)
+    write_manifest(root, {**manifest.entries, name: entry})
+    say(f"{name}: {entry.length} bytes, {entry.seconds:.0f} s, {entry.mime}; recorded in content/media.json (commit it)")
+    if "://" not in name and (path.parent / name).exists() and not read_config(root / "site.toml").media.s3:
+        say(f"note: {name} is also beside the episode, and with [media] storage = \"repository\" the build publishes "
+            "that file; delete it to publish the imported URL")
+    return 0
+
+
+def _verify(root: Path, say: Callable[[str], None]) -> int:
+    from .manifest import read_manifest
+    from .store import verify
+
+    manifest, found = read_manifest(root)
+    if found:
+        raise BuildError(found)
+    problems = verify(manifest)
+    if problems:
+        problem("\n".join(problems))
+        return 1
+    say(f"verified: {len(manifest.entries)} files in content/media.json are there with their recorded size")
+    return 0
