@@ -14,7 +14,7 @@ from sitegen.pipeline import BuildOptions, check
 from sitegen.problems import BuildError
 
 RULES = "[editorial]\nepisode_words = [10, 20]\narticle_words = [1, 3]\nsynthetic_voice = true\n"
-EP2 = "content/episodes/002-knees-and-you.md"  # body: "Less compression at the knee, in one study." (8 words), line 13
+EP2 = "content/episodes/002-knees-and-you.md"  # a trailer; body: "Less compression at the knee, in one study." (8 words), line 14
 
 
 def problems_of(root: Path) -> list[str]:
@@ -57,11 +57,13 @@ def test_a_typed_notice_is_reported_at_its_line_on_pages_whose_template_prints_i
 
 def test_episode_length_names_the_count_the_rule_and_the_fix(sample: Path) -> None:
     with_rules(sample)
+    ep = sample / EP2  # the sample's trailer, made a full episode: trailers are exempt from the length rule
+    ep.write_text(ep.read_text().replace("episode_type: trailer", "episode_type: full"))
     found = problems_of(sample)
-    assert (f"{EP2}:13: 8 words; an episode's notes (trailers excepted) must have 10-20 words ([editorial] "
+    assert (f"{EP2}:14: 8 words; an episode's notes (trailers excepted) must have 10-20 words ([editorial] "
             "episode_words in site.toml, counted as a reader sees the text); add about 2 words") in found, found
     (sample / EP2).write_text((sample / EP2).read_text().replace("in one study.", "in one study. " + "More words here. " * 5))
-    assert any(p.startswith(f"{EP2}:13: 23 words;") and p.endswith("cut about 3 words") for p in problems_of(sample))
+    assert any(p.startswith(f"{EP2}:14: 23 words;") and p.endswith("cut about 3 words") for p in problems_of(sample))
 
 
 def test_article_length_and_the_synthetic_voice(sample: Path) -> None:
@@ -79,12 +81,12 @@ def test_article_length_and_the_synthetic_voice(sample: Path) -> None:
 def test_drafts_and_trailers_are_exempt_until_published(sample: Path) -> None:
     with_rules(sample, "[editorial]\nepisode_words = [10, 20]\n")
     path = sample / EP2
-    path.write_text(path.read_text().replace("explicit: true\n", "explicit: true\nepisode_type: trailer\n"))
+    assert "episode_type: trailer\n" in path.read_text()
     draft = sample / "content/episodes/003-draft-episode.md"
     assert "draft: true" in draft.read_text()
     found = problems_of(sample)
     assert not any(p.startswith((EP2, "content/episodes/003-draft-episode.md")) for p in found), found
-    path.write_text(path.read_text().replace("episode_type: trailer\n", ""))
+    path.write_text(path.read_text().replace("episode_type: trailer\n", ""))  # now a full episode, body on line 13
     assert any(p.startswith(f"{EP2}:13: 8 words") for p in problems_of(sample))
 
 
