@@ -227,6 +227,7 @@ def test_import_downloads_once_measures_and_the_build_uses_it(show: Show, capsys
     url = f"{show.server.endpoint}/{show.bucket}/{show.prefix}elsewhere/bonus.mp3"
     ep = show.root / EPISODES / "004-remote-bonus.md"
     text = ep.read_text().replace("https://media.example.com/sample/004-bonus.mp3", "004-bonus.mp3")  # a name, not here
+    text = re.sub(r"soundbites:\n(?:  .*\n)+", "", text)  # its clips fall past the end of this 12-second stand-in
     ep.write_text(text.replace("length: 1234567\n", "").replace('duration: "1:02:03"\n', ""))
     assert show.media("import", url, "--episode", str(ep)) == 0
     entry = show.manifest["004-bonus.mp3"]
