@@ -33,6 +33,7 @@ class BuildResult:
     seconds: float
     out_dir: Path
     warnings: tuple[str, ...] = ()  # the build is good; something made it slower or will make the next one slower
+    parsed: int = 0  # content files parsed (not reused from the cache)
 
 
 def unchanged_result(outputs: dict[str, tuple[str, int, int]], seconds: float, out_dir: Path) -> BuildResult:
