@@ -45,6 +45,7 @@ class Loaded:
     deps: tuple[FileId, ...]  # media files it names, by their bytes: a checkout's new mtimes do not make it stale
     item: Parsed | None
     problems: tuple[Problem, ...]
+    listing: str = ""  # digest of the item without its body: what a page that lists it can show
     digest: str = field(init=False)  # of all the above that shapes the output; the file name gives the slug
 
     def __post_init__(self) -> None:
@@ -147,7 +148,8 @@ def _parse_file(f: SourceFile, content: str, config: SiteConfig, ids: ContentIds
         return Loaded(f.rel, content, (), None, tuple(doc))
     facts, deps = read_media_facts(doc, config.root, ids)
     item, problems = parse_doc(doc, config, facts)
-    return Loaded(f.rel, content, deps, item, tuple(problems))
+    listing = digest(f.rel, deps, replace(item, body_html="")) if item is not None else ""
+    return Loaded(f.rel, content, deps, item, tuple(problems), listing)
 
 
 def read_media_facts(doc: SourceDoc, root: Path, ids: ContentIds) -> tuple[MediaFacts, tuple[FileId, ...]]:

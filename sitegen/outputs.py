@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Literal
 
 from .fingerprint import digest, stat_sig
-from .digests import Digests, tree_digest
+from .digests import Digests, bodies_only_on_own_pages, tree_digest
 from .feeds import build_atom_feed, build_chapters_json, build_robots, build_sitemap
 from .freshness import config_key
 from .guide import pdf_file_name
@@ -57,7 +57,8 @@ def plan_outputs(site: Site, root: Path, loaded: list[Loaded], copies: dict[str,
     urls = Urls(c.url, fingerprints)
     pages = plan_pages(site)
     template_digest = tree_digest(root / "templates")
-    dig = Digests(site, {e.rel: e.digest for e in loaded}, digest(config_key(c), template_digest, fingerprints, site.include_drafts))
+    listings = {e.rel: e.listing for e in loaded} if bodies_only_on_own_pages(root / "templates") else None
+    dig = Digests(site, {e.rel: e.digest for e in loaded}, digest(config_key(c), template_digest, fingerprints, site.include_drafts), listings)
     page_keys = {p.output: dig.page(p) for p in pages}
     outputs = [Output(p.output, page_keys[p.output], "page", page=p) for p in pages]
     outputs += _feeds(site, urls, dig, pages, page_keys, pieces_of)

@@ -93,3 +93,31 @@ def test_a_restored_output_is_kept_and_only_the_new_episode_rendered(sample: Pat
     assert result.parsed == 1
     assert 0 < result.stats.written < result.stats.files / 2
     assert tree(clone / "_site") == cold(clone, tmp_path, pdf=False)
+
+
+def _mtimes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.html")}
+
+
+def test_a_body_edit_leaves_the_pages_that_list_the_episode_alone(sample: Path, tmp_path: Path):
+    """Lists show titles and summaries, never bodies: a sentence added to an episode remakes its
+    page and the feeds, not the archive or its tags' pages."""
+    build_site(sample, pdf=False)
+    before = _mtimes(sample / "_site")
+    EDITS["edit an episode"](sample)  # its body only
+    build_site(sample, pdf=False)
+    after = _mtimes(sample / "_site")
+    assert after["episodes/knees-and-you/index.html"] != before["episodes/knees-and-you/index.html"]
+    assert after["episodes/index.html"] == before["episodes/index.html"] and after["index.html"] == before["index.html"]
+    assert tree(sample / "_site") == cold(sample, tmp_path, pdf=False)
+
+
+def test_a_template_that_shows_listed_bodies_makes_lists_follow_bodies(sample: Path, tmp_path: Path):
+    item = sample / "templates/partials/episode_item.html"
+    item.write_text(item.read_text() + "{{ ep.body_html | length }}\n")
+    build_site(sample, pdf=False)
+    before = _mtimes(sample / "_site")
+    EDITS["edit an episode"](sample)
+    build_site(sample, pdf=False)
+    assert _mtimes(sample / "_site")["episodes/index.html"] != before["episodes/index.html"]
+    assert tree(sample / "_site") == cold(sample, tmp_path, pdf=False)
