@@ -27,28 +27,35 @@ class Digests:
         self.items = item_digests  # source path -> digest of the file and its media
         self.base = base  # configuration, templates, assets, engine
         self.listings = listings  # source path -> digest of the item without its body; None: lists key on whole items
+        # In serve mode a "Scheduled" flag appears until the date passes: it depends on the clock.
+        posts: list[Post] = [*site.episodes, *site.articles]
+        self.scheduled = frozenset(x.source for x in posts if x.published > site.now) if site.include_drafts else frozenset()
+        self._memo: dict[tuple[int, bool], tuple[Any, str]] = {}  # lists and tags shared by many pages, by identity
 
     def item(self, x: Item) -> str:
         d = self.items[x.source]
-        return d + self._scheduled(x)
+        return d + "s" if x.source in self.scheduled else d
 
     def listed(self, x: Item) -> str:
         """The item as a page that lists it sees it."""
         if self.listings is None:
             return self.item(x)
-        return "l" + self.listings[x.source] + self._scheduled(x)
-
-    def _scheduled(self, x: Item) -> str:
-        # In serve mode a "Scheduled" flag appears until the date passes: it depends on the clock.
-        return "s" if self.site.include_drafts and isinstance(x, Post) and x.published > self.site.now else ""
+        d = "l" + self.listings[x.source]
+        return d + "s" if x.source in self.scheduled else d
 
     def value(self, v: Any, listed: bool = False) -> str:
         if isinstance(v, Item):
             return self.listed(v) if listed else self.item(v)
-        if isinstance(v, (tuple, list)):
-            return "[" + ",".join(self.value(x, listed) for x in v) + "]"
-        if isinstance(v, Tag):
-            return f"tag:{v.slug}:{v.name}:{self.value(v.episodes, listed)}:{self.value(v.articles, listed)}"
+        if isinstance(v, (tuple, list, Tag)):
+            memo = self._memo.get((id(v), listed))
+            if memo is not None and memo[0] is v:
+                return memo[1]
+            if isinstance(v, Tag):
+                text = f"tag:{v.slug}:{v.name}:{self.value(v.episodes, listed)}:{self.value(v.articles, listed)}"
+            else:
+                text = "[" + ",".join(self.value(x, listed) for x in v) + "]"
+            self._memo[(id(v), listed)] = (v, text)  # holding v keeps its id from being reused
+            return text
         if isinstance(v, Program):
             return digest(v)
         return repr(v)

@@ -38,6 +38,7 @@ class Outputs:
     digests: dict[str, str]  # output path -> what it was made of
     pages: int
     stats: WriteStats
+    kept: dict[str, Entry]  # outputs found current on disk (same key, same size and mtime), carried over untouched
 
 
 Progress = Callable[[str], None]
@@ -47,8 +48,13 @@ def _quiet(_: str) -> None:
     pass
 
 
-def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None = None) -> BuildResult:
-    """`inputs`: what the caller already read with read_inputs() (and found not current)."""
+def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None = None, docs: DocCache | None = None,
+          written: Callable[[], None] = lambda: None) -> BuildResult:
+    """`inputs`: what the caller already read with read_inputs() (and found not current).
+    `docs`: the parsed documents as the last build in this process left them (its result's
+    `docs`), so a warm process (serve) does not decode thousands of them from the cache again.
+    `written` runs as soon as the new output is in place, before the build record is written
+    (serve reloads open pages then)."""
     started = time.perf_counter()
     if inputs is None:
         inputs = read_inputs(opts)
@@ -57,12 +63,15 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
             return unchanged_result(inputs.index.outputs, time.perf_counter() - started, inputs.out_dir)
     check_output_folder(inputs.out_dir, opts.root, inputs.cache_dir, "--out" if opts.out else "site.toml",
                         inputs.index.outputs if inputs.index.out_dir == inputs.out_key else ())
-    cached = read_doc_cache(inputs.cache_dir, DOC_CODEC) if opts.cache else DocCache()
-    site, loaded, docs = read_site(opts, inputs, cached, progress)
+    cached = docs if docs is not None and opts.cache else read_doc_cache(inputs.cache_dir, DOC_CODEC) if opts.cache else DocCache()
+    site, loaded, kept = read_site(opts, inputs, cached, progress)
     outputs = write_outputs(opts, inputs, site, loaded, progress)
-    warnings = write_build_record(opts, inputs, loaded, docs, outputs) if opts.cache else ()
+    written()
+    warnings = write_build_record(opts, inputs, loaded, kept, outputs) if opts.cache else ()
     parsed = sum(cached.docs.get(e.rel) is not e for e in loaded)
-    return BuildResult(site, outputs.pages, outputs.stats, time.perf_counter() - started, inputs.out_dir, warnings, parsed)
+    # What the cache file now holds, for the next build in this process (none when it could not be written)
+    held = replace(kept, read={rel: (d, kept.stats.get(rel)) for rel, d in kept.docs.items()}) if opts.cache and not warnings else None
+    return BuildResult(site, outputs.pages, outputs.stats, time.perf_counter() - started, inputs.out_dir, warnings, parsed, held)
 
 
 def read_site(opts: BuildOptions, inputs: Inputs, docs: DocCache, progress: Progress) -> tuple[Site, list[Loaded], DocCache]:
@@ -97,7 +106,8 @@ def write_outputs(opts: BuildOptions, inputs: Inputs, site: Site, loaded: list[L
 
 def write_build_record(opts: BuildOptions, inputs: Inputs, loaded: list[Loaded], docs: DocCache, outputs: Outputs) -> tuple[str, ...]:
     """What this build read and wrote, for the next one; warnings when it cannot be kept."""
-    recorded = {name: (d, *stat_sig(f"{inputs.out_dir}/{name}")[1:]) for name, d in outputs.digests.items()}
+    kept = outputs.kept  # untouched since they were compared: their stat is known
+    recorded = {name: kept[name] if name in kept else (d, *stat_sig(f"{inputs.out_dir}/{name}")[1:]) for name, d in outputs.digests.items()}
     dates = {e.rel: (e.content, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
                      bool(getattr(e.item, "draft", False))) for e in loaded if e.item is not None}
     recent = sorted(inputs.recent)
@@ -194,7 +204,7 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
     counts = make_outputs(site, root, plan, stale, staging or NoWriter(), progress, cache_dir if staging is not None else None)
     made = {o.path: o.key for o in plan.outputs}
     stats = WriteStats(len(made), sum(w for w, _ in counts), sum(k for _, k in counts))
-    return Outputs(made, len(plan.pages), stats)
+    return Outputs(made, len(plan.pages), stats, {name: previous[name] for name in stale.keep})
 
 
 def _import_pdf_engine() -> None:
