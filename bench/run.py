@@ -49,6 +49,9 @@ SCENARIOS = ("cold", "no-change", "one-episode-changed", "one-episode-added")
 DEPLOYS = ("deploy", "deploy-cache-only")  # this engine only: a fresh checkout with the cache restored, one episode added
 TOOLS = ("retro-stride", "pelican", "hugo", "eleventy")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+# Builds keep their bytecode as on an author's machine or CI (pip compiles the libraries; the
+# engine's own is written by its first build), even when this shell says not to.
+BUILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 Say = Callable[[str], None]
 
 
@@ -71,6 +74,7 @@ class Sample:
     wall_s: float
     max_rss_kb: int  # the largest single process (GNU time)
     sum_rss_kb: int = 0  # all of the build's processes together, at the sample where their sum peaked
+    sum_pss_kb: int = 0  # the same with each shared page divided among the processes sharing it (forked workers)
 
 
 @dataclass(slots=True)
@@ -86,6 +90,10 @@ class Result:
     @property
     def median_sum_mib(self) -> float | None:
         return round(statistics.median(s.sum_rss_kb for s in self.samples) / 1024, 1) if self.samples else None
+
+    @property
+    def median_pss_mib(self) -> float | None:
+        return round(statistics.median(s.sum_pss_kb for s in self.samples) / 1024, 1) if self.samples else None
 
     @property
     def median_wall_s(self) -> float | None:
@@ -112,19 +120,23 @@ def parse_time_v(text: str, sum_rss_kb: int = 0) -> Sample:
     return Sample(round(int(h or 0) * 3600 + int(m) * 60 + float(s), 3), int(rss.group(1)), sum_rss_kb)
 
 
-def tree_rss_kb(pid: int) -> int:
-    """The resident memory of a process's descendants (not the process itself: GNU time), summed.
-    Pages forked workers share with their parent count once per process: an upper bound."""
-    total, stack = 0, _children(pid)
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """The resident memory of a process's descendants (not the process itself: GNU time), summed:
+    RSS (pages forked workers share with their parent count once per process: an upper bound)
+    and PSS (each shared page divided among its sharers: what they use together)."""
+    rss = pss = 0
+    stack = _children(pid)
     while stack:
         p = stack.pop()
         try:
             with open(f"/proc/{p}/statm") as fh:
-                total += int(fh.read().split()[1]) * PAGE_KB
+                rss += int(fh.read().split()[1]) * PAGE_KB
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                pss += next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
         except (OSError, ValueError, IndexError):
             continue
         stack += _children(p)
-    return total
+    return rss, pss
 
 
 def _children(pid: int) -> list[int]:
@@ -140,16 +152,18 @@ def _children(pid: int) -> list[int]:
 
 def measure(command: Sequence[str], cwd: Path) -> Sample:
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report, tempfile.TemporaryFile("w+") as out:
-        proc = subprocess.Popen([str(TIME), "-v", "-o", report.name, *command], cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True)
-        peak = 0
+        proc = subprocess.Popen([str(TIME), "-v", "-o", report.name, *command], cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True,
+                                env=BUILD_ENV)
+        peak = peak_pss = 0
         while proc.poll() is None:
-            peak = max(peak, tree_rss_kb(proc.pid))
+            rss, pss = tree_memory_kb(proc.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.01)
         if proc.returncode != 0:
             out.seek(0)
             raise BuildFailed(f"exit {proc.returncode}: {' '.join(command)}\n{out.read()[-4000:]}")
         sample = parse_time_v(Path(report.name).read_text(), peak)
-        return replace(sample, sum_rss_kb=max(peak, sample.max_rss_kb))  # a build shorter than one sample
+        return replace(sample, sum_rss_kb=max(peak, sample.max_rss_kb), sum_pss_kb=peak_pss)  # max: a build shorter than one sample
 
 
 def remove(paths: Sequence[Path]) -> None:
@@ -216,6 +230,8 @@ def bench_deploys(project: Project, results: dict[str, Result], verify: bool) ->
             subprocess.run(["tar", "-xf", str(saved), "-P", *map(str, restored)], check=True)
             path, text = project.added
             path.write_text(text, encoding="utf-8")
+            engine_cache = Path(project.command[1]).parent / "sitegen" / "__pycache__"
+            remove([engine_cache])  # a fresh clone has no bytecode of the engine: the deploy compiles it
             try:
                 results[scenario].samples.append(measure(project.command, project.cwd))
                 if verify:
@@ -227,7 +243,7 @@ def bench_deploys(project: Project, results: dict[str, Result], verify: bool) ->
 
 
 def run_quietly(command: Sequence[str], cwd: Path) -> None:
-    proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=BUILD_ENV)
     if proc.returncode != 0:
         raise BuildFailed(f"exit {proc.returncode}: {' '.join(command)}\n{(proc.stderr or proc.stdout)[-4000:]}")
 
@@ -398,8 +414,9 @@ def bench_show(args: argparse.Namespace, build_py: Path, say: Say) -> list[Resul
 # ---- report ------------------------------------------------------------------------------
 
 def table(results: Sequence[Result]) -> str:
-    lines = ["| posts | tool | build | median wall (s) | peak RSS, largest process (MiB) | peak RSS, all processes (MiB) | runs | output files |",
-             "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| posts | tool | build | median wall (s) | peak RSS, largest process (MiB) | peak RSS, all processes (MiB) "
+             "| peak PSS, all processes (MiB) | runs | output files |",
+             "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         wall = f"{r.median_wall_s:.2f}" if r.median_wall_s is not None else "failed"
         rss = f"{r.median_rss_mib:.0f}" if r.median_rss_mib is not None else "-"
@@ -408,7 +425,8 @@ def table(results: Sequence[Result]) -> str:
         if r.identical_to_cold is not None:
             files = "same as cold" if r.identical_to_cold else "DIFFERS from cold"
         posts = f"{r.posts:,}" if r.posts else "the show"
-        lines.append(f"| {posts} | {r.tool} | {r.scenario} | {wall} | {rss} | {total} | {len(r.samples)} | {files} |")
+        pss = f"{r.median_pss_mib:.0f}" if r.median_pss_mib is not None else "-"
+        lines.append(f"| {posts} | {r.tool} | {r.scenario} | {wall} | {rss} | {total} | {pss} | {len(r.samples)} | {files} |")
     return "\n".join(lines)
 
 
@@ -432,10 +450,12 @@ def write_json(path: Path, results: Sequence[Result], args: argparse.Namespace, 
         "seed": args.seed,
         "corpus_seconds": corpus_s,
         "peers": peer_versions(args.peer_venv, args.peer_node),
-        "memory": "max_rss_kb: the largest single process (GNU time); sum_rss_kb: the peak of all the build's processes' RSS summed (sampled every 10 ms)",
+        "memory": "max_rss_kb: the largest single process (GNU time); sum_rss_kb / sum_pss_kb: the peak of all the build's "
+                  "processes' RSS / PSS summed (sampled every 10 ms; PSS divides pages forked workers share)",
     }
     rows = [{**{k: v for k, v in asdict(r).items() if k != "samples"}, "median_wall_s": r.median_wall_s,
              "median_peak_rss_mib": r.median_rss_mib, "median_peak_rss_all_processes_mib": r.median_sum_mib,
+             "median_peak_pss_all_processes_mib": r.median_pss_mib,
              "samples": [asdict(s) for s in r.samples]} for r in results]
     path.write_text(json.dumps({"meta": meta, "results": rows}, indent=2) + "\n", encoding="utf-8")
 
