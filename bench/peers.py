@@ -1,4 +1,4 @@
-"""Convert a corpus made by bench/corpus.py into Pelican and Hugo projects with the same posts.
+"""Convert a corpus made by bench/corpus.py into Pelican, Hugo and Eleventy projects with the same posts.
 
 Same Markdown bodies, titles, dates, tags and slugs; posts keep their URLs (/episodes/slug/,
 /articles/slug/, /drills/slug/) so the site-absolute links in the bodies mean the same thing.
@@ -92,7 +92,7 @@ def new_episode(corpus: Path) -> tuple[Path, str, Doc]:
     next number, a new slug, title and guid, the same day (so it is published, not scheduled).
     Returns the corpus file to write, its text, and the post for the peers' formats."""
     episodes = sorted((corpus / "content" / "episodes").glob("*.md"), key=lambda p: int(p.name.split("-", 1)[0]))
-    newest = [p for p in episodes if not p.with_suffix(".mp3").exists()][-1]
+    newest = ([p for p in episodes if not p.with_suffix(".mp3").exists()] or episodes)[-1]  # the real show: all local audio
     number = int(episodes[-1].name.split("-", 1)[0]) + 1  # by number: 1000-x.md sorts before 101-y.md by name
     slug = f"new-episode-{number}"
     text = newest.read_text(encoding="utf-8")
@@ -167,6 +167,70 @@ def make_hugo(corpus: Path, dest: Path) -> Path:
         folder = root / "content" / ("" if doc.section == "pages" else doc.section)
         folder.mkdir(exist_ok=True)
         (folder / f"{doc.slug}.md").write_text(hugo_text(doc), encoding="utf-8")
+    return root
+
+
+# ---- Eleventy ----------------------------------------------------------------------------
+
+# Eleventy 3 with its defaults (markdown-it, Nunjucks), the same minimal theme as Hugo's: a page
+# per post, a list per section, one per tag, a home page, an RSS feed and a sitemap.
+ELEVENTY_CONF = """export default function (config) {
+  for (const section of ["episodes", "articles", "drills"]) {
+    config.addCollection(section, (api) => api.getFilteredByGlob(`content/${section}/*.md`).sort((a, b) => b.date - a.date));
+  }
+  config.addCollection("posts", (api) => api.getFilteredByGlob(["content/episodes/*.md", "content/articles/*.md"]).sort((a, b) => b.date - a.date));
+  return { dir: { input: "content", includes: "../_includes", output: "_site" }, markdownTemplateEngine: false };
+}
+"""
+ELEVENTY_FILES = {
+    "_includes/base.njk": '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }} | Retro Stride</title>'
+                          '<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body><nav><a href="/">Retro Stride</a>'
+                          ' <a href="/episodes/">Episodes</a> <a href="/articles/">Articles</a> <a href="/drills/">Drills</a></nav>'
+                          '<main>{{ content | safe }}</main></body></html>\n',
+    "_includes/single.njk": '---\nlayout: base.njk\n---\n<article><h1>{{ title }}</h1><time>{{ page.date.toDateString() }}</time>'
+                            '{{ content | safe }}<ul>{% for t in tags %}<li><a href="/tags/{{ t | slugify }}/">{{ t }}</a></li>{% endfor %}</ul>'
+                            '</article>\n',
+    "content/index.njk": '---\nlayout: base.njk\ntitle: Home\n---\n<h1>Retro Stride</h1><ul>{% for p in collections.posts.slice(0, 10) %}'
+                         '<li><a href="{{ p.url }}">{{ p.data.title }}</a></li>{% endfor %}</ul>\n',
+    "content/sections.njk": '---\npagination:\n  data: sections\n  size: 1\n  alias: section\nsections: [episodes, articles, drills]\n'
+                            'permalink: "/{{ section }}/"\nlayout: base.njk\ntitle: Section\n---\n<h1>{{ section }}</h1><ul>'
+                            '{% for p in collections[section] %}<li><a href="{{ p.url }}">{{ p.data.title }}</a> {{ p.data.summary }}</li>{% endfor %}</ul>\n',
+    "content/tags.njk": '---\npagination:\n  data: collections\n  size: 1\n  alias: tag\n  filter: [all, episodes, articles, drills, posts]\n'
+                        'permalink: "/tags/{{ tag | slugify }}/"\nlayout: base.njk\ntitle: Tag\n---\n<h1>{{ tag }}</h1><ul>'
+                        '{% for p in collections[tag] %}<li><a href="{{ p.url }}">{{ p.data.title }}</a></li>{% endfor %}</ul>\n',
+    "content/feed.njk": '---\npermalink: /feed.xml\neleventyExcludeFromCollections: true\n---\n<?xml version="1.0" encoding="utf-8"?>'
+                        '<rss version="2.0"><channel><title>Retro Stride</title><link>' + SITE_URL + '/</link><description>Retro Stride</description>'
+                        '{% for p in collections.posts %}<item><title>{{ p.data.title }}</title><link>' + SITE_URL + '{{ p.url }}</link>'
+                        '<guid>' + SITE_URL + '{{ p.url }}</guid><pubDate>{{ p.date.toUTCString() }}</pubDate><description>{{ p.data.summary }}</description>'
+                        '</item>{% endfor %}</channel></rss>\n',
+    "content/sitemap.njk": '---\npermalink: /sitemap.xml\neleventyExcludeFromCollections: true\n---\n<?xml version="1.0" encoding="utf-8"?>'
+                           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{% for p in collections.all %}<url><loc>' + SITE_URL +
+                           '{{ p.url }}</loc></url>{% endfor %}</urlset>\n',
+}
+
+
+def eleventy_text(doc: Doc) -> str:
+    m = doc.meta
+    head: dict[str, Any] = {"title": m["title"], "summary": m["summary"], "layout": "single.njk",
+                            "permalink": f"/{doc.slug}/" if doc.section == "pages" else f"/{doc.section}/{doc.slug}/"}
+    if doc.section in ("episodes", "articles"):
+        head["date"] = f"{_day(m['date'])}T{PUBLISH_TIME}:00Z"
+        head["tags"] = list(m.get("tags") or [])
+    lines = [f"{key}: {json.dumps(value)}" for key, value in head.items()]  # JSON values are valid YAML
+    return "---\n" + "\n".join(lines) + "\n---\n" + doc.body
+
+
+def make_eleventy(corpus: Path, dest: Path) -> Path:
+    root = fresh(dest)
+    (root / "eleventy.config.mjs").write_text(ELEVENTY_CONF, encoding="utf-8")
+    (root / "package.json").write_text('{"type": "module", "private": true}\n', encoding="utf-8")
+    for name, text in ELEVENTY_FILES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    for doc in read_corpus(corpus):
+        folder = root / "content" / doc.section
+        folder.mkdir(exist_ok=True)
+        (folder / f"{doc.slug}.md").write_text(eleventy_text(doc), encoding="utf-8")
     return root
 
 

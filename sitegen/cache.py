@@ -23,15 +23,16 @@ import orjson
 
 from . import ENGINE_VERSION
 from .codec import Codec
-from .fingerprint import StatSig
+from .fingerprint import HashRecord, StatSig
 
-CACHE_FORMAT = 10
+CACHE_FORMAT = 11
 FILE_NAME = "cache.sqlite"
 _STAMP = f"{ENGINE_VERSION}/{CACHE_FORMAT}/{sys.version_info[:2]}"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS docs (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, value TEXT NOT NULL, texts TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS pieces (name TEXT PRIMARY KEY, made_from TEXT NOT NULL, spans TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS made (name TEXT PRIMARY KEY, made_from TEXT NOT NULL, data BLOB NOT NULL)",
 )
 
 # Errors of the file's content, not of the disk or of another build holding it (SQLITE_BUSY,
@@ -63,7 +64,8 @@ class DocCache:
     # that a later edit must change the mtime: a match means the bytes are the same, unread.
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     read: dict[str, tuple[Any, tuple[int, int] | None]] = field(default_factory=dict)  # as read, to skip rewriting
-    art: StatSig | None = None  # the show art as a build last found it good: not opened again while it stays so
+    art: StatSig | None = None  # the show art (project-relative) as a build last found it good: not opened again while it stays so
+    media: HashRecord = field(default_factory=dict)  # the media files' content digests, by their last stat
 
 
 class CacheError(Exception):
@@ -115,6 +117,7 @@ def _write(folder: Path, work: Callable[[sqlite3.Connection], None]) -> None:
                         conn.execute("DELETE FROM meta")
                         conn.execute("DROP TABLE IF EXISTS docs")
                         conn.execute("DROP TABLE IF EXISTS pieces")
+                        conn.execute("DROP TABLE IF EXISTS made")
                         conn.execute("INSERT INTO meta VALUES ('format', ?)", (_STAMP,))
                     for sql in _SCHEMA[1:]:
                         conn.execute(sql)
@@ -194,7 +197,16 @@ def read_doc_cache(folder: Path | None, codec: Codec) -> DocCache:
             cache.art = (str(v[0]), int(v[1]), int(v[2])) if v else None
         except (TypeError, ValueError, IndexError, KeyError):
             cache.art = None
+        cache.media = _read_media(conn)
     return cache
+
+
+def _read_media(conn: sqlite3.Connection) -> HashRecord:
+    row = conn.execute("SELECT value FROM meta WHERE name = 'media'").fetchone()
+    try:
+        return {str(k): (int(v[0]), int(v[1]), str(v[2])) for k, v in orjson.loads(row[0]).items()} if row else {}
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+        return {}
 
 
 def write_cache(folder: Path, index: Index, docs: DocCache | None, codec: Codec) -> None:
@@ -234,17 +246,25 @@ def _write_docs(conn: sqlite3.Connection, docs: DocCache, codec: Codec) -> None:
     def changed() -> Iterator[tuple[str, int | None, int | None, str, str]]:
         # one row at a time: thousands of documents are never all in memory as JSON
         for rel, loaded in docs.docs.items():
-            stat = docs.stats.get(rel)
             old = was.get(rel)
-            if old is None or old[0] is not loaded or old[1] != stat:
-                yield (rel, *(stat or (None, None)), *codec.dumps(loaded))
+            if old is None or old[0] is not loaded:
+                yield (rel, *(docs.stats.get(rel) or (None, None)), *codec.dumps(loaded))
+
+    def restated() -> Iterator[tuple[int | None, int | None, str]]:
+        # the same document under a new stat (a checkout touches every file): the row stays, its stat changes
+        for rel, loaded in docs.docs.items():
+            old = was.get(rel)
+            if old is not None and old[0] is loaded and old[1] != (stat := docs.stats.get(rel)):
+                yield (*(stat or (None, None)), rel)
 
     conn.executemany("DELETE FROM docs WHERE rel = ?", ((rel,) for rel in was if rel not in docs.docs))
     conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?)", changed())
+    conn.executemany("UPDATE docs SET size = ?, mtime = ? WHERE rel = ?", restated())
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('config', ?)", (docs.config,))
     conn.execute("DELETE FROM meta WHERE name = 'art'")
     if docs.art is not None:
         conn.execute("INSERT INTO meta VALUES ('art', ?)", (orjson.dumps(docs.art).decode(),))
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('media', ?)", (orjson.dumps(docs.media).decode(),))
 
 
 def read_pieces(folder: Path | None, name: str) -> tuple[str, dict[str, tuple[int, int]]] | None:
@@ -263,5 +283,24 @@ def read_pieces(folder: Path | None, name: str) -> tuple[str, dict[str, tuple[in
 def write_pieces(folder: Path, name: str, made_from: str, spans: dict[str, tuple[int, int]]) -> None:
     def work(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?)", (name, made_from, json.dumps(spans, separators=(",", ":"))))
+
+    _write(folder, work)
+
+
+def read_made(folder: Path | None, name: str, made_from: str) -> bytes | None:
+    """The bytes an output slow to make (a PDF) had when made from `made_from`, if the cache keeps them."""
+    for conn in _reading(folder):
+        try:
+            row = conn.execute("SELECT data FROM made WHERE name = ? AND made_from = ?", (name, made_from)).fetchone()
+        except sqlite3.Error:
+            return None
+        return bytes(row[0]) if row is not None else None
+    return None
+
+
+def write_made(folder: Path, name: str, made_from: str, data: bytes) -> None:
+    """Keep an output's bytes by what they were made from; one version per output name."""
+    def work(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT OR REPLACE INTO made VALUES (?, ?, ?)", (name, made_from, data))
 
     _write(folder, work)

@@ -1,40 +1,68 @@
-"""What each output is made of, as a digest: equal digests mean equal bytes, so the page is not rendered again."""
+"""What each output is made of, as a digest: equal digests mean equal bytes, so the page is not rendered again.
+
+A page that lists items (the archive, a tag, the home page, an episode's neighbours) keys on
+each item without its body when no template shows a listed item's body (`bodies_only_on_own_pages`):
+then a sentence added to one episode remakes its own page and the feeds, not the archive of
+thousands of episodes that shows only its title and summary."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from .fingerprint import digest
 from .models import Item, Post, Program, Site, Tag
-from .plan import PageSpec
+from .plan import ArticlePage, DocPage, DrillPage, EpisodePage, PageSpec
+
+# The one field of a page kind that holds the page's own item, whose body it shows; and the
+# template that may show it, under that name.
+_OWN = {EpisodePage: "episode", ArticlePage: "article", DrillPage: "drill", DocPage: "doc"}
+_OWN_BODIES = {("episode.html", "episode"), ("article.html", "article"), ("drill.html", "drill"), ("page.html", "doc")}
+_BODY = re.compile(r"(\w*)(\s*\.\s*)?body_html")
 
 
 class Digests:
-    def __init__(self, site: Site, item_digests: dict[str, str], base: str):
+    def __init__(self, site: Site, item_digests: dict[str, str], base: str, listings: dict[str, str] | None = None):
         self.site = site
         self.items = item_digests  # source path -> digest of the file and its media
         self.base = base  # configuration, templates, assets, engine
+        self.listings = listings  # source path -> digest of the item without its body; None: lists key on whole items
+        # In serve mode a "Scheduled" flag appears until the date passes: it depends on the clock.
+        posts: list[Post] = [*site.episodes, *site.articles]
+        self.scheduled = frozenset(x.source for x in posts if x.published > site.now) if site.include_drafts else frozenset()
+        self._memo: dict[tuple[int, bool], tuple[Any, str]] = {}  # lists and tags shared by many pages, by identity
 
     def item(self, x: Item) -> str:
         d = self.items[x.source]
-        # In serve mode a "Scheduled" flag appears until the date passes: it depends on the clock.
-        if self.site.include_drafts and isinstance(x, Post) and x.published > self.site.now:
-            d += "s"
-        return d
+        return d + "s" if x.source in self.scheduled else d
 
-    def value(self, v: Any) -> str:
+    def listed(self, x: Item) -> str:
+        """The item as a page that lists it sees it."""
+        if self.listings is None:
+            return self.item(x)
+        d = "l" + self.listings[x.source]
+        return d + "s" if x.source in self.scheduled else d
+
+    def value(self, v: Any, listed: bool = False) -> str:
         if isinstance(v, Item):
-            return self.item(v)
-        if isinstance(v, (tuple, list)):
-            return "[" + ",".join(self.value(x) for x in v) + "]"
-        if isinstance(v, Tag):
-            return f"tag:{v.slug}:{v.name}:{self.value(v.episodes)}:{self.value(v.articles)}"
+            return self.listed(v) if listed else self.item(v)
+        if isinstance(v, (tuple, list, Tag)):
+            memo = self._memo.get((id(v), listed))
+            if memo is not None and memo[0] is v:
+                return memo[1]
+            if isinstance(v, Tag):
+                text = f"tag:{v.slug}:{v.name}:{self.value(v.episodes, listed)}:{self.value(v.articles, listed)}"
+            else:
+                text = "[" + ",".join(self.value(x, listed) for x in v) + "]"
+            self._memo[(id(v), listed)] = (v, text)  # holding v keeps its id from being reused
+            return text
         if isinstance(v, Program):
             return digest(v)
         return repr(v)
 
     def page(self, page: PageSpec) -> str:
-        ctx = sorted((k, self.value(v)) for k, v in page.context.items())
+        own = _OWN.get(type(page.kind))
+        ctx = sorted((k, self.value(v) if k == own else self.value(v, listed=True)) for k, v in page.context.items())
         return digest(self.base, page.url, page.template, page.title, page.description, ctx)
 
     def of(self, *parts: Any) -> str:
@@ -46,3 +74,24 @@ def tree_digest(folder: Path) -> str:
     if not folder.is_dir():
         return ""
     return digest(*[(p.relative_to(folder).as_posix(), p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()])
+
+
+def bodies_only_on_own_pages(folder: Path) -> bool:
+    """True when the only templates that mention `body_html` are the item pages' own, as
+    `episode.body_html` in episode.html (and so on): then no page shows the body of an item it
+    lists. Any other mention (a partial, a list, `newer.body_html`, a filter) and every page keys
+    on whole items, as safe as before."""
+    if not folder.is_dir():
+        return False
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        name = path.relative_to(folder).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+        for m in _BODY.finditer(text):
+            if not m.group(2) or (name, m.group(1)) not in _OWN_BODIES:
+                return False
+    return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -34,9 +34,10 @@ class Inputs:
     out_dir: Path
     cache_dir: Path
     index: Index  # the last build's record
-    sigs: list[StatSig]  # every input file's stat
+    sigs: list[StatSig]  # every input file's stat, by its project-relative path (a moved project keeps its cache)
     recent: set[str]  # inputs too new for their stat to prove anything
     hashed: dict[str, tuple[str, str]]  # their content digests, and those the last build hashed
+    out_key: str  # the output folder as the cache records it: relative to the project when inside it
 
 
 def read_inputs(opts: BuildOptions) -> Inputs:
@@ -45,8 +46,23 @@ def read_inputs(opts: BuildOptions) -> Inputs:
     cache_dir = opts.cache_dir or opts.root / ".cache"
     index = read_index(cache_dir) if opts.cache else Index()
     sigs, recent = stat_inputs(opts.root, now_ns)
-    return Inputs(now_ns, opts.now or datetime.now(timezone.utc), config, (opts.out or config.output).resolve(), cache_dir,
-                  index, sigs, recent, _content_sigs(recent | set(index.racy)))
+    out_dir = (opts.out or config.output).resolve()
+    return Inputs(now_ns, opts.now or datetime.now(timezone.utc), config, out_dir, cache_dir,
+                  index, sigs, recent, _content_sigs(opts.root, recent | set(index.racy)), output_key(out_dir, opts.root))
+
+
+def output_key(out_dir: Path, root: Path) -> str:
+    """The output folder as the cache records it: project-relative when inside the project, so a
+    moved project (its output moved with it) still patches its output in place."""
+    try:
+        return out_dir.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(out_dir)
+
+
+def config_key(config: SiteConfig) -> str:
+    """The configuration as it shapes documents and pages: not where the project or its output lies."""
+    return digest(ENGINE_VERSION, engine_signature(), replace(config, root=Path("."), output=Path(".")))
 
 
 def read_options_config(opts: BuildOptions) -> SiteConfig:
@@ -57,7 +73,7 @@ def read_options_config(opts: BuildOptions) -> SiteConfig:
 def is_current(inputs: Inputs, opts: BuildOptions) -> bool:
     """The same inputs, options and publication state as the last build, and its output untouched."""
     index = inputs.index
-    signature = input_signature(inputs.sigs + [inputs.hashed[p] for p in index.racy], opts, inputs.out_dir, index.dates, inputs.now)
+    signature = input_signature(inputs.sigs + [inputs.hashed[p] for p in index.racy], opts, inputs.out_key, index.dates, inputs.now)
     return index.inputs == signature and intact(inputs.out_dir, index.outputs)
 
 
@@ -69,26 +85,28 @@ def stat_inputs(root: Path, now_ns: int) -> tuple[list[StatSig], set[str]]:
         for top, dirs, names in os.walk(root / folder):
             dirs.sort()
             sigs += [stat_sig(os.path.join(top, name)) for name in sorted(names)]
+    cut = len(os.fspath(root)) + 1  # every path starts with the root and a slash
+    sigs = [(path[cut:], size, mtime) for path, size, mtime in sigs]
     return sigs, {path for path, _, mtime in sigs if racy(mtime, now_ns)}
 
 
-def _content_sigs(paths: set[str]) -> dict[str, tuple[str, str]]:
+def _content_sigs(root: Path, paths: set[str]) -> dict[str, tuple[str, str]]:
     def read(path: str) -> bytes:
         try:
-            return Path(path).read_bytes()
+            return (root / path).read_bytes()
         except OSError:
             return b""
 
     return {p: (p, digest(read(p))) for p in paths}
 
 
-def input_signature(sigs: list[StatSig] | list[StatSig | tuple[str, str]], opts: BuildOptions, out_dir: Path,
+def input_signature(sigs: list[StatSig] | list[StatSig | tuple[str, str]], opts: BuildOptions, out_dir: str,
                     dates: dict[str, tuple[str, float, bool]], now: datetime) -> str:
     """Inputs, options, and which posts are public (or scheduled) at `now`: equal signatures, equal output.
     A new or changed file changes `sigs`, so the dates known from the last build are those of unchanged files."""
     t = now.timestamp()
     visible = sorted((rel, (opts.drafts or not draft) and (opts.future or ts <= t), ts > t) for rel, (_, ts, draft) in dates.items())
-    return digest(ENGINE_VERSION, engine_signature(), sigs, visible, opts.drafts, opts.future, opts.base_url, opts.pdf, str(out_dir))
+    return digest(ENGINE_VERSION, engine_signature(), sigs, visible, opts.drafts, opts.future, opts.base_url, opts.pdf, out_dir)
 
 
 def intact(out_dir: Path, outputs: dict[str, Entry]) -> bool:

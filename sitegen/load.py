@@ -1,12 +1,13 @@
 """Read every content file and parse it, reusing the cached result of files that did not change.
 
-A file's cache entry is valid while its bytes and the stat of the media it names (audio,
-transcript) are unchanged; the whole cache is dropped when the configuration or the engine
+A file's cache entry is valid while its bytes and those of the media it names (audio,
+transcript, art; hashed only when their size or mtime changed) are unchanged; the whole cache is dropped when the configuration or the engine
 changes. Large cold builds parse in several processes; the result is the same as serial.
 """
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -16,7 +17,7 @@ from .assets import link_problem
 from .cache import DocCache
 from .codec import Codec
 from .config import SiteConfig
-from .fingerprint import StatSig, digest, stat_sig, trusted_stat
+from .fingerprint import ContentIds, FileId, digest, stat_sig, trusted_stat
 from .manifest import Manifest, ManifestEntry
 from .media import MediaError, read_audio_infos, read_transcript
 from .models import compact
@@ -42,10 +43,11 @@ class Loaded:
 
     rel: str
     content: str  # digest of the file's bytes
-    deps: tuple[StatSig, ...]  # media files it names
+    deps: tuple[FileId, ...]  # media files it names, by their bytes: a checkout's new mtimes do not make it stale
     item: Parsed | None
     problems: tuple[Problem, ...]
     published: tuple[tuple[str, str], ...] = ()  # (audio name, digest of its media.json entry or "") it looked up
+    listing: str = ""  # digest of the item without its body: what a page that lists it can show
     digest: str = field(init=False)  # of all the above that shapes the output; the file name gives the slug
 
     def __post_init__(self) -> None:
@@ -93,10 +95,11 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now
     out: dict[str, Loaded] = {}
     stats: dict[str, tuple[int, int]] = {}
     misses: list[tuple[SourceFile, str]] = []
+    ids = ContentIds(config.root, cache.media, now_ns)
     for f in files:
         st = f.path.stat()
         hit: Loaded | None = cache.docs.get(f.rel)
-        fresh = hit is not None and _still_valid(hit, manifest)
+        fresh = hit is not None and _still_valid(hit, ids, manifest)
         if hit is not None and fresh and cache.stats.get(f.rel) == (st.st_size, st.st_mtime_ns):
             out[f.rel] = hit
             stats[f.rel] = cache.stats[f.rel]
@@ -109,52 +112,55 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now
             out[f.rel] = hit
         else:
             misses.append((f, content))
-    for parsed in _parse_all(misses, config, manifest, meanwhile):
+    for parsed in _parse_all(misses, config, ids, manifest, meanwhile):
         out[parsed.rel] = parsed
-    return [out[f.rel] for f in files], replace(cache, docs={f.rel: out[f.rel] for f in files}, stats=stats)
+        for dep in parsed.deps:  # hashed by a worker: kept when the file is unchanged since
+            ids.confirm(dep)
+    return [out[f.rel] for f in files], replace(cache, docs={f.rel: out[f.rel] for f in files}, stats=stats, media=ids.seen)
 
 
-def _still_valid(hit: Loaded, manifest: Manifest) -> bool:
-    """The media it was parsed with are unchanged: files by their stat, manifest entries by digest."""
-    return (all(stat_sig(p) == (p, s, m) for p, s, m in hit.deps)
+def _still_valid(hit: Loaded, ids: ContentIds, manifest: Manifest) -> bool:
+    """The media it was parsed with are unchanged: files by their bytes, manifest entries by digest."""
+    return (all(ids.of(dep[0]) == dep for dep in hit.deps)
             and all(manifest.digest_of(name) == d for name, d in hit.published))
 
 
-def _parse_all(misses: list[tuple[SourceFile, str]], config: SiteConfig, manifest: Manifest,
+def _parse_all(misses: list[tuple[SourceFile, str]], config: SiteConfig, ids: ContentIds, manifest: Manifest,
                meanwhile: Callable[[], None]) -> list[Loaded]:
     workers = min(os.cpu_count() or 1, 4)
     if len(misses) < PARALLEL_FROM or workers < 2:
         meanwhile()
-        return [parse_file(f, content, config, manifest) for f, content in misses]
+        return [parse_file(f, content, config, ids, manifest) for f, content in misses]
     from concurrent.futures import ProcessPoolExecutor  # here: its 10 ms import pays only for a cold build
 
     size = max(8, len(misses) // (workers * 4))
     chunks = [misses[i:i + size] for i in range(0, len(misses), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(_parse_chunk, chunks, [config] * len(chunks), [manifest] * len(chunks))
+        results = pool.map(_parse_chunk, chunks, [config] * len(chunks), [ids] * len(chunks), [manifest] * len(chunks))
         meanwhile()
         return [loaded for chunk in results for loaded in chunk]
 
 
-def _parse_chunk(chunk: list[tuple[SourceFile, str]], config: SiteConfig, manifest: Manifest) -> list[Loaded]:
-    return [parse_file(f, content, config, manifest) for f, content in chunk]
+def _parse_chunk(chunk: list[tuple[SourceFile, str]], config: SiteConfig, ids: ContentIds, manifest: Manifest) -> list[Loaded]:
+    return [parse_file(f, content, config, ids, manifest) for f, content in chunk]
 
 
-def parse_file(f: SourceFile, content: str, config: SiteConfig, manifest: Manifest = Manifest()) -> Loaded:
+def parse_file(f: SourceFile, content: str, config: SiteConfig, ids: ContentIds, manifest: Manifest = Manifest()) -> Loaded:
     try:
-        return _parse_file(f, content, config, manifest)
+        return _parse_file(f, content, config, ids, manifest)
     except Exception as exc:  # a bug: say which file it met, wherever it is reported
         exc.add_note(f"while reading {f.rel}")
         raise
 
 
-def _parse_file(f: SourceFile, content: str, config: SiteConfig, manifest: Manifest) -> Loaded:
+def _parse_file(f: SourceFile, content: str, config: SiteConfig, ids: ContentIds, manifest: Manifest) -> Loaded:
     doc = read_source(f.path, f.rel, f.section)
     if not isinstance(doc, SourceDoc):
         return Loaded(f.rel, content, (), None, tuple(doc))
-    facts, deps, published = read_media_facts(doc, config, manifest)
+    facts, deps, published = read_media_facts(doc, config, ids, manifest)
     item, problems = parse_doc(doc, config, facts)
-    return Loaded(f.rel, content, deps, item, tuple(problems), published)
+    listing = digest(f.rel, deps, published, replace(item, body_html="")) if item is not None else ""
+    return Loaded(f.rel, content, deps, item, tuple(problems), published, listing)
 
 
 def _published_audio(doc: SourceDoc, config: SiteConfig, manifest: Manifest) -> tuple[str, ManifestEntry | None] | None:
@@ -168,8 +174,8 @@ def _published_audio(doc: SourceDoc, config: SiteConfig, manifest: Manifest) -> 
     return ref, manifest.entries.get(ref)
 
 
-def read_media_facts(doc: SourceDoc, config: SiteConfig, manifest: Manifest = Manifest()
-                     ) -> tuple[MediaFacts, tuple[StatSig, ...], tuple[tuple[str, str], ...]]:
+def read_media_facts(doc: SourceDoc, config: SiteConfig, ids: ContentIds, manifest: Manifest = Manifest()
+                     ) -> tuple[MediaFacts, tuple[FileId, ...], tuple[tuple[str, str], ...]]:
     """Measure the local audio and transcript an episode names (its front matter is not parsed yet),
     or take the audio's entry in content/media.json. Each local file is published beside the
     episode, so one reached by a link out of the project is refused."""
@@ -178,13 +184,14 @@ def read_media_facts(doc: SourceDoc, config: SiteConfig, manifest: Manifest = Ma
     looked = _published_audio(doc, config, manifest)
     published = ((looked[0], manifest.digest_of(looked[0])),) if looked is not None else ()
     remote = {looked[0]: looked[1]} if looked is not None and looked[1] is not None else {}
-    facts, deps = _read_local_media(doc, config.root, measure_audio=not remote)
+    facts, deps = _read_local_media(doc, config.root, ids, measure_audio=not remote)
     # a missing local file is a dependency too: adding it back makes the episode read again
-    deps += tuple(stat_sig(doc.path.parent / ref) for ref in remote if "://" not in ref and not config.media.s3)
+    folder = posixpath.dirname(doc.rel)
+    deps += tuple(ids.of(posixpath.join(folder, ref)) for ref in remote if "://" not in ref and not config.media.s3)
     return replace(facts, published=remote), deps, published
 
 
-def _read_local_media(doc: SourceDoc, root: Path, measure_audio: bool) -> tuple[MediaFacts, tuple[StatSig, ...]]:
+def _read_local_media(doc: SourceDoc, root: Path, ids: ContentIds, measure_audio: bool) -> tuple[MediaFacts, tuple[FileId, ...]]:
     linked: dict[Path, str] = {}
 
     def beside(key: str, remote_ok: bool = False) -> Path | None:
@@ -200,7 +207,8 @@ def _read_local_media(doc: SourceDoc, root: Path, measure_audio: bool) -> tuple[
     transcript, image = beside("transcript"), beside("image")
     transcripts = {transcript: _read_transcript(transcript, linked)} if transcript is not None else {}
     art = {image: ((linked[image],) if image in linked else tuple(check_art(image)), stat_sig(image)[1])} if image is not None else {}
-    deps = tuple(stat_sig(p) for p in audio + list(transcripts) + list(art))
+    folder = posixpath.dirname(doc.rel)
+    deps = tuple(ids.of(posixpath.join(folder, p.relative_to(doc.path.parent).as_posix())) for p in audio + list(transcripts) + list(art))
     infos = read_audio_infos([p for p in audio if p not in linked])
     infos.update((p, MediaError(f"{p.name} {linked[p]}")) for p in audio if p in linked)
     return MediaFacts(audio=infos, art=art, transcripts=transcripts), deps

@@ -116,7 +116,7 @@ class Media:
     """A file the site publishes: where it comes from and what it is."""
 
     href: str  # site path (e.g. episodes/knee-load/003-knee-load.mp3) or an absolute URL
-    source: Path | None  # local file to copy, None when hosted elsewhere
+    source: Path | None  # local file to copy (relative to the project), None when hosted elsewhere
     length: int  # bytes
     mime: str
     duration: timedelta  # zero for non-audio

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .write import WriteStats
 
 if TYPE_CHECKING:
+    from .cache import DocCache
     from .models import Site
 
 
@@ -33,6 +34,8 @@ class BuildResult:
     seconds: float
     out_dir: Path
     warnings: tuple[str, ...] = ()  # the build is good; something made it slower or will make the next one slower
+    parsed: int = 0  # content files parsed (not reused from the cache)
+    docs: DocCache | None = None  # the parsed documents as the cache now holds them, for the next build in this process
 
 
 def unchanged_result(outputs: dict[str, tuple[str, int, int]], seconds: float, out_dir: Path) -> BuildResult:

@@ -12,11 +12,10 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Literal
 
-from . import ENGINE_VERSION
 from .fingerprint import digest, stat_sig
-from .digests import Digests, tree_digest
+from .digests import Digests, bodies_only_on_own_pages, tree_digest
 from .feeds import build_atom_feed, build_chapters_json, build_robots, build_sitemap
-from .freshness import engine_signature
+from .freshness import config_key
 from .guide import pdf_file_name
 from .load import Loaded
 from .models import Site
@@ -58,8 +57,8 @@ def plan_outputs(site: Site, root: Path, loaded: list[Loaded], copies: dict[str,
     urls = Urls(c.url, fingerprints)
     pages = plan_pages(site)
     template_digest = tree_digest(root / "templates")
-    dig = Digests(site, {e.rel: e.digest for e in loaded},
-                  digest(ENGINE_VERSION, engine_signature(), c, template_digest, fingerprints, site.include_drafts))
+    listings = {e.rel: e.listing for e in loaded} if bodies_only_on_own_pages(root / "templates") else None
+    dig = Digests(site, {e.rel: e.digest for e in loaded}, digest(config_key(c), template_digest, fingerprints, site.include_drafts), listings)
     page_keys = {p.output: dig.page(p) for p in pages}
     outputs = [Output(p.output, page_keys[p.output], "page", page=p) for p in pages]
     outputs += _feeds(site, urls, dig, pages, page_keys, pieces_of)
@@ -67,7 +66,7 @@ def plan_outputs(site: Site, root: Path, loaded: list[Loaded], copies: dict[str,
         guide = page_keys["guide/index.html"]
         outputs += [Output(f"guide/{pdf_file_name(c.guide.pdf_name, paper)}", digest(guide, paper), "pdf", paper=paper)
                     for paper in c.guide.papers]
-    media = [(m.href, m.source) for ep in site.episodes for m in (ep.audio, ep.transcript.file if ep.transcript else None, ep.image)
+    media = [(m.href, root / m.source) for ep in site.episodes for m in (ep.audio, ep.transcript.file if ep.transcript else None, ep.image)
              if m is not None and m.source is not None]
     claims = [(o.path, "generated") for o in outputs] + [(n, str(src)) for n, src in [*copies.items(), *media]]
     check_unique_outputs(claims)

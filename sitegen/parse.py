@@ -123,7 +123,7 @@ def _audio(doc: SourceDoc, v: dict[str, Any], facts: MediaFacts, problems: list[
     if isinstance(info, MediaError):
         problems.append(Problem(doc.rel, line, f"audio: {info}"))
         return None
-    return Media(f"episodes/{doc.slug}/{path.name}", path, info.length, info.mime, info.duration)
+    return Media(f"episodes/{doc.slug}/{path.name}", _in_project(doc, path), info.length, info.mime, info.duration)
 
 
 def _transcript(doc: SourceDoc, ref: str, facts: MediaFacts, problems: list[Problem]) -> Transcript | None:
@@ -137,7 +137,7 @@ def _transcript(doc: SourceDoc, ref: str, facts: MediaFacts, problems: list[Prob
     if isinstance(info, MediaError):
         problems.append(Problem(doc.rel, line, f"transcript: {info}"))
         return None
-    return Transcript(Media(f"episodes/{doc.slug}/{path.name}", path, info.length, mime, timedelta(0)), info.cues)
+    return Transcript(Media(f"episodes/{doc.slug}/{path.name}", _in_project(doc, path), info.length, mime, timedelta(0)), info.cues)
 
 
 def _image(doc: SourceDoc, ref: str, facts: MediaFacts, problems: list[Problem]) -> Media | None:
@@ -149,7 +149,13 @@ def _image(doc: SourceDoc, ref: str, facts: MediaFacts, problems: list[Problem])
         problems.append(Problem(doc.rel, doc.line(("image",)), f"image: {ref} {message}"))
     if found:
         return None
-    return Media(f"episodes/{doc.slug}/{path.name}", path, size, "image/png" if path.suffix.lower() == ".png" else "image/jpeg", timedelta(0))
+    return Media(f"episodes/{doc.slug}/{path.name}", _in_project(doc, path), size, "image/png" if path.suffix.lower() == ".png" else "image/jpeg",
+                 timedelta(0))
+
+
+def _in_project(doc: SourceDoc, path: Path) -> Path:
+    """A media file's path relative to the project, as the cache keeps it: a moved project keeps its cache."""
+    return Path(doc.rel).parent / path.relative_to(doc.path.parent)
 
 
 def parse_article(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[Article | None, list[Problem]]:

@@ -12,15 +12,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from . import ENGINE_VERSION
 from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_link_problems, read_static
 from .budget import budget_warnings, published_sizes, storage_warnings
 from .cache import CacheError, DocCache, Entry, Index, forget_index, read_doc_cache, write_cache
 from .config import SiteConfig, config_line
-from .fingerprint import StatSig, digest, racy, stat_sig
-from .freshness import Inputs, engine_signature, input_signature, is_current, read_inputs
+from .fingerprint import StatSig, racy, stat_sig
+from .freshness import Inputs, config_key, input_signature, is_current, read_inputs
 from .frontmatter import LoadedYaml
 from .load import DOC_CODEC, Loaded, SourceFile, list_sources, load_items
 from .manifest import read_manifest
@@ -42,6 +41,7 @@ class Outputs:
     pages: int
     stats: WriteStats
     copies: dict[str, Path]  # output path -> the file published as it is
+    kept: dict[str, Entry]  # outputs found current on disk (same key, same size and mtime), carried over untouched
 
 
 Progress = Callable[[str], None]
@@ -51,8 +51,13 @@ def _quiet(_: str) -> None:
     pass
 
 
-def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None = None) -> BuildResult:
-    """`inputs`: what the caller already read with read_inputs() (and found not current)."""
+def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None = None, docs: DocCache | None = None,
+          written: Callable[[], None] = lambda: None) -> BuildResult:
+    """`inputs`: what the caller already read with read_inputs() (and found not current).
+    `docs`: the parsed documents as the last build in this process left them (its result's
+    `docs`), so a warm process (serve) does not decode thousands of them from the cache again.
+    `written` runs as soon as the new output is in place, before the build record is written
+    (serve reloads open pages then)."""
     started = time.perf_counter()
     if inputs is None:
         inputs = read_inputs(opts)
@@ -60,12 +65,16 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
             progress("no input changed since the last build")
             return unchanged_result(inputs.index.outputs, time.perf_counter() - started, inputs.out_dir)
     check_output_folder(inputs.out_dir, opts.root, inputs.cache_dir, "--out" if opts.out else "site.toml",
-                        inputs.index.outputs if inputs.index.out_dir == str(inputs.out_dir) else ())
-    docs = read_doc_cache(inputs.cache_dir, DOC_CODEC) if opts.cache else DocCache()
-    site, loaded, docs = read_site(opts, inputs, docs, progress)
+                        inputs.index.outputs if inputs.index.out_dir == inputs.out_key else ())
+    cached = docs if docs is not None and opts.cache else read_doc_cache(inputs.cache_dir, DOC_CODEC) if opts.cache else DocCache()
+    site, loaded, kept = read_site(opts, inputs, cached, progress)
     outputs = write_outputs(opts, inputs, site, loaded, progress)
-    warnings = write_build_record(opts, inputs, loaded, docs, outputs) if opts.cache else ()
-    return BuildResult(site, outputs.pages, outputs.stats, time.perf_counter() - started, inputs.out_dir, warnings)
+    written()
+    warnings = write_build_record(opts, inputs, loaded, kept, outputs) if opts.cache else ()
+    parsed = sum(cached.docs.get(e.rel) is not e for e in loaded)
+    # What the cache file now holds, for the next build in this process (none when it could not be written)
+    held = replace(kept, read={rel: (d, kept.stats.get(rel)) for rel, d in kept.docs.items()}) if opts.cache and not warnings else None
+    return BuildResult(site, outputs.pages, outputs.stats, time.perf_counter() - started, inputs.out_dir, warnings, parsed, held)
 
 
 def read_site(opts: BuildOptions, inputs: Inputs, docs: DocCache, progress: Progress) -> tuple[Site, list[Loaded], DocCache]:
@@ -84,10 +93,10 @@ def write_outputs(opts: BuildOptions, inputs: Inputs, site: Site, loaded: list[L
     """Make what changed into a staging area and put it in place; on any error the last output stays as it was."""
     index = inputs.index
     # Patch the last output in place when this cache knows it; otherwise write a whole new tree.
-    staging = Staging(inputs.out_dir, patch=bool(index.outputs) and index.out_dir == str(inputs.out_dir))
+    staging = Staging(inputs.out_dir, patch=bool(index.outputs) and index.out_dir == inputs.out_key)
     try:
         outputs = build_outputs(site, opts.root, loaded, previous=index.outputs, staging=staging, pdf=opts.pdf, progress=progress,
-                                last_output=Path(index.out_dir) if index.out_dir else None,
+                                last_output=opts.root / index.out_dir if index.out_dir else None,
                                 cache_dir=inputs.cache_dir if opts.cache else None)
         if staging.patch:
             forget_index(inputs.cache_dir)  # a patch stopped midway must not look like a finished build
@@ -100,13 +109,14 @@ def write_outputs(opts: BuildOptions, inputs: Inputs, site: Site, loaded: list[L
 
 def write_build_record(opts: BuildOptions, inputs: Inputs, loaded: list[Loaded], docs: DocCache, outputs: Outputs) -> tuple[str, ...]:
     """What this build read and wrote, for the next one; warnings when it cannot be kept."""
-    recorded = {name: (d, *stat_sig(f"{inputs.out_dir}/{name}")[1:]) for name, d in outputs.digests.items()}
+    kept = outputs.kept  # untouched since they were compared: their stat is known
+    recorded = {name: kept[name] if name in kept else (d, *stat_sig(f"{inputs.out_dir}/{name}")[1:]) for name, d in outputs.digests.items()}
     dates = {e.rel: (e.content, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
                      bool(getattr(e.item, "draft", False))) for e in loaded if e.item is not None}
     recent = sorted(inputs.recent)
-    signature = input_signature(inputs.sigs + [inputs.hashed[p] for p in recent], opts, inputs.out_dir, dates, inputs.now)
+    signature = input_signature(inputs.sigs + [inputs.hashed[p] for p in recent], opts, inputs.out_key, dates, inputs.now)
     try:
-        write_cache(inputs.cache_dir, Index(signature, str(inputs.out_dir), recorded, dates, tuple(recent)), docs, DOC_CODEC)
+        write_cache(inputs.cache_dir, Index(signature, inputs.out_key, recorded, dates, tuple(recent)), docs, DOC_CODEC)
     except CacheError as exc:
         return (f"the build cache could not be written ({exc}); the output is complete, the next build will be slower",)
     return ()
@@ -124,7 +134,7 @@ def check(opts: BuildOptions) -> BuildResult:
     index = inputs.index
     outputs = build_outputs(site, opts.root, loaded, previous=index.outputs, staging=None, pdf=False,
                             cache_dir=inputs.cache_dir if opts.cache else None,
-                            last_output=Path(index.out_dir) if index.out_dir else None)
+                            last_output=opts.root / index.out_dir if index.out_dir else None)
     warnings = storage_warnings(site) + budget_warnings(published_sizes(outputs.copies, outputs.digests, index.outputs))
     return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, inputs.config.output,
                        tuple(warnings))
@@ -134,7 +144,7 @@ def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int
               docs: DocCache, meanwhile: Callable[[], None] = lambda: None) -> tuple[Site, list[Loaded], DocCache]:
     """Read and validate everything; raise BuildError listing every problem."""
     root = opts.root
-    key = digest(ENGINE_VERSION, engine_signature(), config)
+    key = config_key(config)
     if docs.config != key:  # parsed with another configuration or engine: nothing to reuse
         docs = replace(docs, config=key, docs={}, art=None)
     problems = list(stray) + read_link_problems(root)  # static/ and templates/: content/ is in stray
@@ -156,7 +166,7 @@ def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int
 def _show_art(root: Path, config: SiteConfig, good: StatSig | None, now_ns: int) -> tuple[list[Problem], StatSig | None]:
     """The show art's problems, and its signature when it is good; Pillow opens it only when it
     changed since a build found it good (`good`)."""
-    sig = stat_sig(root / config.podcast.image)
+    sig = (config.podcast.image, *stat_sig(root / config.podcast.image)[1:])
     if good is not None and good == sig:
         return [], good
     found = read_show_art(root, config.podcast.image, config_line(root, "podcast", "image"))
@@ -198,10 +208,10 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dic
 
     plan = plan_outputs(site, root, loaded, copies, fingerprints, pieces_of, pdf)
     stale = stale_outputs(plan, previous, staging.out_dir if staging else None)
-    counts = make_outputs(site, root, plan, stale, staging or NoWriter(), progress)
+    counts = make_outputs(site, root, plan, stale, staging or NoWriter(), progress, cache_dir if staging is not None else None)
     made = {o.path: o.key for o in plan.outputs}
     stats = WriteStats(len(made), sum(w for w, _ in counts), sum(k for _, k in counts))
-    return Outputs(made, len(plan.pages), stats, plan.copies)
+    return Outputs(made, len(plan.pages), stats, plan.copies, {name: previous[name] for name in stale.keep})
 
 
 def _import_pdf_engine() -> None:

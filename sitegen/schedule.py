@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from .cache import Entry
+from .cache import CacheError, Entry, read_made, write_made
 from .fingerprint import stat_sig
 from .guide import PAPER_LABELS, pdf_file_name, qr_svg
 from .models import Site
@@ -73,12 +73,14 @@ def stale_outputs(plan: Plan, previous: dict[str, Entry], out_dir: Path | None) 
     return Stale(make, keep)
 
 
-def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Writer, progress: Callable[[str], None]) -> list[Counts]:
-    """Render every stale output into `writer`, carry over the kept ones, copy the published files."""
+def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Writer, progress: Callable[[str], None],
+                 cache_dir: Path | None = None) -> list[Counts]:
+    """Render every stale output into `writer`, carry over the kept ones, copy the published files.
+    PDFs the cache (`cache_dir`) keeps under their key are copied, not made again."""
     templates = make_environment(root / "templates", plan.template_digest)
     render = partial(_render, site, plan, templates, _template_globals(site, plan))
     pages = [o.page for o in stale.make if o.page is not None]
-    counts, jobs, heavy, pages = _pdf_jobs(site, plan, stale, writer, render, pages, progress)
+    counts, jobs, heavy, pages = _pdf_jobs(site, plan, stale, writer, render, pages, progress, cache_dir)
     progress(f"rendering {len(pages)} of {len(plan.pages)} pages" + (f" and {len(heavy)} PDF guide(s)" if heavy else ""))
     step = max(50, len(pages) // 8)
     jobs += [partial(_write_pages, writer, render, pages[i:i + step]) for i in range(0, len(pages), step)]
@@ -94,21 +96,26 @@ def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Write
 
 
 def _pdf_jobs(site: Site, plan: Plan, stale: Stale, writer: Writer, render: Callable[[list[PageSpec]], dict[str, bytes]],
-              pages: list[PageSpec], progress: Callable[[str], None]) -> tuple[list[Counts], list[Job], set[int], list[PageSpec]]:
+              pages: list[PageSpec], progress: Callable[[str], None],
+              cache_dir: Path | None) -> tuple[list[Counts], list[Job], set[int], list[PageSpec]]:
     """The PDFs are made from the guide page's HTML: render it once, here, write it if it is
     stale, and give each PDF a job of its own. Returns the counts so far, the jobs, which of
-    them are heavy, and the pages still to render."""
+    them are heavy, and the pages still to render. A PDF the cache keeps under its key (the
+    guide page's digest and the paper) is copied from it: a deploy without the last output
+    does not spend a second on each."""
     papers = [o for o in stale.make if o.paper is not None]
+    kept = {o.path: data for o in papers if (data := read_made(cache_dir, o.path, o.key)) is not None}
+    counts = [writer.put_all(kept)] if kept else []
+    papers = [o for o in papers if o.path not in kept]
     if not papers:
-        return [], [], set(), pages
+        return counts, [], set(), pages
     progress("rendering the drill guide for its PDFs")
     html = render([p for p in plan.pages if p.output == GUIDE])[GUIDE]
-    counts = []
     if GUIDE not in stale.keep:
         counts.append(writer.put_all({GUIDE: html}))
         pages = [p for p in pages if p.output != GUIDE]
     epoch = int(site.program.updated.timestamp())
-    jobs: list[Job] = [partial(_write_pdf, writer, o.path, html, o.paper or "", plan, epoch) for o in papers]
+    jobs: list[Job] = [partial(_write_pdf, writer, o, html, plan, epoch, cache_dir) for o in papers]
     return counts, jobs, set(range(len(jobs))), pages
 
 
@@ -153,10 +160,17 @@ def _write_made(writer: Writer, outputs: list[Output]) -> Counts:
     return writer.put_all({o.path: o.make() for o in outputs if o.make is not None})
 
 
-def _write_pdf(writer: Writer, name: str, html: bytes, paper: str, plan: Plan, epoch: int) -> Counts:
+def _write_pdf(writer: Writer, pdf: Output, html: bytes, plan: Plan, epoch: int, cache_dir: Path | None) -> Counts:
     from .guide import build_guide_pdf  # WeasyPrint loads only when a PDF is made
 
-    return writer.put_all({name: build_guide_pdf(html.decode("utf-8"), paper, plan.urls, plan.copies, epoch)})
+    data = build_guide_pdf(html.decode("utf-8"), pdf.paper or "", plan.urls, plan.copies, epoch)
+    counts = writer.put_all({pdf.path: data})
+    if cache_dir is not None:
+        try:
+            write_made(cache_dir, pdf.path, pdf.key, data)
+        except CacheError:
+            pass  # the next build without this output makes it again
+    return counts
 
 
 _JOBS: list[Job] = []

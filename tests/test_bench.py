@@ -63,8 +63,12 @@ def test_run_times_the_engine(tmp_path: Path):
     assert run.main(["--sizes", "30", "--runs", "1", "--tools", "retro-stride", "--work", str(tmp_path / "work"),
                      "--json", str(out), "--python", sys.executable]) == 0
     results = json.loads(out.read_text())["results"]
-    assert {r["scenario"] for r in results} == {"cold", "no-change", "one-episode-changed", "one-episode-added"}
+    assert {r["scenario"] for r in results} == {"cold", "no-change", "one-episode-changed", "one-episode-added",
+                                                 "deploy", "deploy-cache-only"}
     assert all(r["error"] is None and r["median_wall_s"] > 0 and r["median_peak_rss_mib"] > 0 for r in results)
+    assert all(r["median_peak_rss_all_processes_mib"] >= r["median_peak_rss_mib"] for r in results)
+    # a fresh checkout with the cache restored builds what a cold build makes
+    assert all(r["identical_to_cold"] is True for r in results if r["scenario"].startswith("deploy"))
     assert list((tmp_path / "work/out-30/episodes").glob("new-episode-*/index.html"))  # the added episode was built
     assert not list((tmp_path / "work/site-30/content/episodes").glob("*new-episode*"))  # and taken away again
 

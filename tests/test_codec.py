@@ -10,6 +10,7 @@ import pytest
 
 from conftest import make_config
 from sitegen.codec import LONG, Codec
+from sitegen.fingerprint import ContentIds
 from sitegen.load import DOC_CODEC, list_sources, parse_file
 from sitegen.models import Chapter
 
@@ -17,7 +18,7 @@ from sitegen.models import Chapter
 def test_every_sample_document_round_trips_exactly(sample: Path):
     files, _ = list_sources(sample)
     config = make_config(sample)
-    loaded = [parse_file(f, "x", config) for f in files]
+    loaded = [parse_file(f, "x", config, ContentIds(sample, {}, 0)) for f in files]
     assert any(x.item is not None and len(getattr(x.item, "body_html", "")) >= LONG for x in loaded)
     for x in loaded:
         text, texts = DOC_CODEC.dumps(x)
@@ -62,7 +63,7 @@ def test_anything_else_is_refused_as_a_value_error(text: str):
 
 def test_a_union_field_names_its_class_and_only_its_own(sample: Path):
     files, _ = list_sources(sample)
-    loaded = parse_file(files[0], "x", make_config(sample))
+    loaded = parse_file(files[0], "x", make_config(sample), ContentIds(sample, {}, 0))
     text, texts = DOC_CODEC.dumps(loaded)
     assert '"Episode"' in text
     with pytest.raises(ValueError):

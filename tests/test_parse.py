@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -55,7 +56,7 @@ def test_episode_from_text_and_measured_audio():
     assert (ep.source, ep.slug, ep.number, ep.title, ep.tags, ep.draft) == (EP, "hills", 7, "Hills", ("hills",), False)
     # A bare date is published at the show's time of day in its zone.
     assert ep.published == datetime(2026, 4, 2, 5, 0, tzinfo=timezone.utc) and ep.published.utcoffset() == timedelta(hours=1)  # BST
-    assert ep.audio.href == "episodes/hills/007-hills.mp3" and ep.audio.source == FOLDER / "007-hills.mp3"
+    assert ep.audio.href == "episodes/hills/007-hills.mp3" and ep.audio.source == Path("content/episodes/007-hills.mp3")  # project-relative: a moved project keeps its cache
     assert (ep.audio.length, ep.audio.mime, ep.audio.duration) == (123_456, "audio/mpeg", timedelta(minutes=10))
     assert ep.explicit is CONFIG.podcast.explicit and ep.episode_type == "full"
     assert 'href="/sample-show/drills/first-walk/"' in ep.body_html  # site links get the base path

@@ -132,8 +132,11 @@ def test_pages_build_job_steps_in_order() -> None:
     assert configure["id"] == "pages"
     assert steps[6]["id"] == FEED_DIGEST_STEP  # for the notify job (tests/test_ping.py)
     restore, save = steps[4], steps[7]
-    assert restore["with"]["path"] == save["with"]["path"] == ".cache"
-    assert "hashFiles('content/**'" in restore["with"]["key"]
+    # the cache and the last output in one entry: a deploy renders only what changed
+    assert restore["with"]["path"].split() == save["with"]["path"].split() == [".cache", "_site"]
+    for shaping in ("content/**", "site.toml", "requirements.txt", "sitegen/**", "templates/**", "static/**"):
+        assert f"'{shaping}'" in restore["with"]["key"], f"the cache key must cover {shaping}"
+    assert restore["with"]["restore-keys"] == "build-"
     assert save["with"]["key"] == "${{ steps.cache.outputs.cache-primary-key }}" and restore["id"] == "cache"
     assert BASE_URL_ARG in steps[5]["run"] and steps[5]["env"] == {"BASE_URL": BASE_URL_EXPR}
 
@@ -237,7 +240,7 @@ def test_the_pages_build_runs_locally_and_uploads_what_it_built(tmp_path: Path) 
         if action == "actions/upload-pages-artifact":
             uploaded = step["with"]["path"]
         elif action.startswith("actions/cache/"):
-            cache_path = step["with"]["path"]
+            cache_path = frozenset(step["with"]["path"].split())
         elif "run" in step:
             # What Actions would put in the step's environment.
             env = {key: value.replace(BASE_URL_EXPR, outputs["pages"]["base_url"])
@@ -255,9 +258,9 @@ def test_the_pages_build_runs_locally_and_uploads_what_it_built(tmp_path: Path) 
                 if to_outputs:  # name=value lines, as $GITHUB_OUTPUT takes them
                     assert re.fullmatch(r"(\w+=\S+\n)+", proc.stdout), proc.stdout
                 created |= {p.name for p in root.iterdir()} - before
-    assert uploaded == "_site" and cache_path == ".cache"
-    # The build made exactly two things: the site that is uploaded, and the cache that is saved.
-    assert created == {uploaded, cache_path}
+    assert uploaded == "_site" and cache_path == {".cache", "_site"}
+    # The build made exactly two things: the site that is uploaded, and the cache that is saved (with it).
+    assert created == {uploaded} | cache_path
     site = root / uploaded
     assert (site / "index.html").is_file() and (site / "404.html").is_file()
     feed = (site / "podcast.xml").read_text(encoding="utf-8")

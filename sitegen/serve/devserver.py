@@ -5,6 +5,7 @@ happened, never sleeps) and `stop()`; `run()` is the endless loop around them.
 """
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
+from ..cache import DocCache
 from ..config import read_config
 from ..pipeline import BuildOptions, build
 from ..problems import BuildError, Problem
@@ -55,6 +57,7 @@ class DevServer:
         self.version = 0
         self.problems: tuple[str, ...] = ()
         self._seen: Snapshot | None = None
+        self._docs: DocCache | None = None  # the parsed documents, kept between rebuilds: not decoded from the cache each time
         self.state = 0  # counts rebuild outcomes, good or bad: what waiting pages wait for
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -127,7 +130,8 @@ class DevServer:
                             cache_dir=self.root / ".cache" / "serve-state")  # its own: builds and previews never evict each other
         progress = self.say if self.verbose else (lambda msg: None)
         try:
-            result = build(opts, progress=progress)
+            # open pages reload as soon as the output is in place, not after the build record is kept
+            result = build(opts, progress=progress, docs=self._docs, written=lambda: self._outcome(self.version + 1, ()))
         except BuildError as exc:
             self._outcome(self.version, tuple(str(p) for p in exc.problems))
             seconds = time.perf_counter() - started
@@ -139,7 +143,14 @@ class DevServer:
             self.warn("".join(traceback.format_exception(exc)).rstrip())
             self.warn("unexpected error while building; still serving the last good build.")
             return Rebuild(False, self.version, changed, (), repr(exc), time.perf_counter() - started, "build crashed")
-        self._outcome(self.version + 1, ())
+        if result.docs is not None or result.site is not None:  # a build that read nothing keeps what it had
+            self._docs = result.docs
+        # What survives a rebuild (documents, templates) lives until the next one: out of the collector's
+        # sight, a collection during a rebuild no longer walks tens of thousands of objects that are
+        # not garbage (they are still freed when no longer used; only reference cycles among them stay)
+        gc.freeze()
+        if result.site is None:  # nothing changed: `written` was not called
+            self._outcome(self.version + 1, ())
         seconds = time.perf_counter() - started
         stats = result.stats
         what = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "") if changed != ("",) else ""
