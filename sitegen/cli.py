@@ -31,6 +31,7 @@ def make_parser() -> argparse.ArgumentParser:
     narrate = sub.add_parser("narrate", help="synthesise an episode's audio, chapters and transcript")
     narrate.add_argument("episodes", nargs="+", type=Path, help="episode Markdown files")
     _add_new_and_serve(sub)
+    _add_media(sub)
     parser.set_defaults(command="build")
     for action in common._actions:  # `python build.py --drafts` works without naming `build`
         if action.option_strings and action.dest != "help":
@@ -40,7 +41,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    if args.command in ("narrate", "new", "serve"):
+    if args.command in ("narrate", "new", "serve", "media"):
         return _other_command(args)
     from .options import BuildOptions
 
@@ -79,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _other_command(args: argparse.Namespace) -> int:
+    if args.command == "media":
+        return _media_command(args)
     if args.command == "narrate":
         from .narrate import main as narrate_main
 
@@ -153,6 +156,24 @@ def _add_new_and_serve(sub: "argparse._SubParsersAction[argparse.ArgumentParser]
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
     serve.add_argument("--out", metavar="DIR", type=Path, help="output folder (default: .cache/serve)")
     serve.add_argument("--no-pdf", action="store_true", help="skip the drill guide PDFs for faster rebuilds")
+
+
+def _add_media(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    media = sub.add_parser("media", help="the episodes' audio: master a recording",
+                           description="Work on the episodes' audio files.")
+    what = media.add_subparsers(dest="media_command", required=True, metavar="COMMAND")
+    master = what.add_parser("master", help="master a recording into the episode's published MP3",
+                             description="Master the episode's recording (WAV, FLAC, MP3 or M4A) into its `audio:` MP3: "
+                                         "-16 LUFS, true peak at most -1 dBTP, 44.1 kHz, ID3 tags and chapters.")
+    master.add_argument("episode", type=Path, help="the episode's Markdown file, e.g. content/episodes/008-hills.md")
+    master.add_argument("--from", dest="recording", type=Path, metavar="RECORDING",
+                        help="the recording (default: recordings/NNN-slug.wav, .flac, .m4a or .mp3)")
+
+
+def _media_command(args: argparse.Namespace) -> int:
+    from .mastering.command import main as master_main
+
+    return master_main(args.episode, args.recording)
 
 
 def report_bug(exc: BaseException, doing: str, verbose: bool) -> None:
