@@ -23,7 +23,7 @@ from .dynamics import apply_gain, trim_silence
 from .encode import bitrate_kbps, encode_mp3
 from .errors import MasteringError
 from .loudness import BLOCK_S, integrated_loudness, peak_envelope, true_peak_dbtp
-from .tags import EpisodeTags, tag_mp3
+from .tags import EpisodeTags, check_chapters, tag_mp3
 
 TARGET_LUFS = -16.0
 TOLERANCE_LU = 1.0  # the published file is within this of the target (it lands within 0.2)
@@ -112,6 +112,7 @@ def _encode_verified(audio: Audio, tags: EpisodeTags, source: Measurement, shown
     """Level, encode, decode and measure; correct for what the encoder changed until the MP3 is at spec."""
     ceiling, target = PCM_CEILING_DBTP, TARGET_LUFS
     duration_ms = round(audio.seconds * 1000)
+    check_chapters(tags.chapters, duration_ms)  # before the slow part
     envelope = peak_envelope(audio.samples)
     gain_db = TARGET_LUFS - source.loudness_lufs
     for _ in range(ENCODE_TRIES):
