@@ -355,3 +355,17 @@ def test_master_pcm_refuses_a_clip_too_short_to_measure() -> None:
     tags = EpisodeTags("T", "S", 1, "2026-01-01", b"")
     with pytest.raises(MasteringError, match=r"too short to measure"):
         master_pcm(np.zeros(1000, np.float32), 44_100, tags)
+
+
+def test_the_command_line_exits_1_without_a_traceback(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    md = make_project(tmp_path)
+    broken = tmp_path / "broken.flac"
+    broken.write_bytes(b"fLaC" + bytes(500))
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "media", "master", str(md), "--from", str(broken)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 1 and not proc.stdout
+    assert "broken.flac: cannot be decoded as audio" in proc.stderr and "Traceback" not in proc.stderr
+    assert not md.with_suffix(".mp3").exists()

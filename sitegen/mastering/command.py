@@ -138,6 +138,9 @@ def main(md: Path, recording: Path | None) -> int:
     except MasteringError as exc:
         problem(f"{exc}\nThe MP3 was not changed.")
         return 1
+    except KeyboardInterrupt:
+        problem("build.py media master: stopped; the MP3 was not changed")
+        return 130
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         problem(f"{where}{exc.strerror or exc}; check the path, its permissions and the free disk space. "
