@@ -76,8 +76,9 @@ def _decode(source: str | io.BytesIO, shown: str) -> Audio:
                              f"the file may be damaged or cut short: {EXPORT_HINT}") from None
     if not chunks or not rate:
         raise MasteringError(f"{shown}: holds no audio samples; {EXPORT_HINT}")
-    samples = np.ascontiguousarray(np.concatenate(chunks, axis=1).T, dtype=np.float32)
-    return Audio(samples, int(rate))
+    planes = np.concatenate(chunks, axis=1)
+    chunks.clear()  # one copy of a long recording at a time
+    return Audio(np.ascontiguousarray(planes.T, dtype=np.float32), int(rate))
 
 
 def to_published(audio: Audio, shown: str) -> Audio:

@@ -15,7 +15,10 @@ def bitrate_kbps(channels: int) -> int:
 
 def to_pcm16(samples: NDArray[np.float32]) -> bytes:
     """Interleaved little-endian 16-bit samples; rounded, never dithered, so repeatable."""
-    return np.clip(np.rint(samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
+    scaled = samples * np.float32(32767.0)
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, -32768, 32767, out=scaled)  # in place: an hour of stereo is a gigabyte per copy
+    return scaled.astype("<i2").tobytes()
 
 
 def encode_mp3(samples: NDArray[np.float32], rate: int) -> bytes:

@@ -118,6 +118,7 @@ def _encode_verified(audio: Audio, tags: EpisodeTags, source: Measurement, shown
     for _ in range(ENCODE_TRIES):
         levelled, gain_db = _level(audio, envelope, gain_db, ceiling, target)
         mp3 = tag_mp3(encode_mp3(levelled, RATE), tags, duration_ms)
+        del levelled  # not needed while the MP3 is decoded and measured
         published = measure_mp3(mp3, shown)
         over = published.true_peak_dbtp - MAX_TRUE_PEAK_DBTP
         off = TARGET_LUFS - published.loudness_lufs
