@@ -13,11 +13,18 @@ from .problems import BuildError
 from .say import problem
 
 def add_media_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    media = sub.add_parser("media", help="publish episode audio to object storage and record it in content/media.json")
+    media = sub.add_parser("media", help="the episodes' audio: master a recording; publish it to object storage and "
+                           "record it in content/media.json")
     actions = media.add_subparsers(dest="media_command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", metavar="DIR", type=Path, default=Path.cwd(), help="project folder (default: here)")
     common.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    master = actions.add_parser("master", help="master a recording into the episode's published MP3",
+                                description="Master the episode's recording (WAV, FLAC, MP3 or M4A) into its `audio:` MP3: "
+                                            "-16 LUFS, true peak at most -1 dBTP, 44.1 kHz, ID3 tags and chapters.")
+    master.add_argument("episode", type=Path, help="the episode's Markdown file, e.g. content/episodes/008-hills.md")
+    master.add_argument("--from", dest="recording", type=Path, metavar="RECORDING",
+                        help="the recording (default: recordings/NNN-slug.wav, .flac, .m4a or .mp3)")
     actions.add_parser("push", parents=[common], help="upload new or changed audio ([media] storage = \"s3\"), verify it, "
                        "record it in content/media.json")
     imp = actions.add_parser("import", parents=[common], help="download audio hosted elsewhere once, measure it, record it")
@@ -27,6 +34,10 @@ def add_media_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.media_command == "master":  # its own messages and exit codes (sitegen/mastering/command.py)
+        from .mastering.command import main as master_main
+
+        return master_main(args.episode, args.recording)
     from .store import StoreError
 
     root: Path = args.root.resolve()

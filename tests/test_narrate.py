@@ -14,6 +14,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, MONO
 from PIL import Image
 
+from audio_check import ffmpeg_loudness
 from sitegen import narrate
 from sitegen.narrate import episode, script, speech
 from sitegen.models import Chapter
@@ -88,15 +89,16 @@ def _seconds(stamp: str) -> int:
     return parts[0] * 3600 + parts[1] * 60 + parts[2] if len(parts) == 3 else parts[0] * 60 + parts[1]
 
 
-def test_mp3_is_mono_mpeg_audio_at_64_kbps_or_more(narrated) -> None:
+def test_mp3_is_mastered_to_the_show_spec(narrated) -> None:
     md, result, _ = narrated
     assert result.audio_path == md.parent / "007-tiny.mp3"
     mp3 = MP3(result.audio_path)
-    assert mp3.info.layer == 3
+    assert mp3.info.layer == 3 and mp3.info.sample_rate == 44_100
     assert mp3.info.mode == MONO and mp3.info.channels == 1
-    assert mp3.info.bitrate >= 64_000
+    assert mp3.info.bitrate == 96_000
     assert 5 < mp3.info.length < 120
-    assert result.audio_path.stat().st_size < 4_000_000
+    lufs, peak = ffmpeg_loudness(result.audio_path)
+    assert abs(lufs - -16) <= 1.0 and peak <= -1.0, (lufs, peak)
 
 
 def test_mp3_duration_matches_the_transcript(narrated) -> None:
@@ -119,6 +121,11 @@ def test_id3_tags(narrated) -> None:
     assert len(apic) == 1 and apic[0].mime == "image/jpeg" and apic[0].type == 3
     with Image.open(io.BytesIO(apic[0].data)) as art:
         assert art.format == "JPEG" and art.size == (600, 600)
+    assert tags.version == (2, 4, 0)
+    (toc,) = tags.getall("CTOC")
+    chaps = {c.element_id: c for c in tags.getall("CHAP")}
+    in_file = [(chaps[i].start_time, str(chaps[i].sub_frames["TIT2"])) for i in toc.child_element_ids]
+    assert in_file == [(int(c.seconds * 1000), c.title) for c in result.chapters]
 
 
 def test_transcript_is_valid_webvtt_with_one_cue_per_sentence(narrated) -> None:

@@ -7,7 +7,8 @@ The steps, each in its own module:
   script.build_script      the body as sections of paragraphs of speakable sentences
   speech.synthesise        one Festival process speaks each sentence to its own WAV
   pcm.build_narration      the WAVs trimmed and laid out: audio, one cue per sentence, chapters
-  mp3.encode_mp3           mono 64 kbps CBR, then ID3 tags and cover art (mp3.write_tags)
+  episode.master_narration the show's mastering (sitegen/mastering): -16 LUFS, 44.1 kHz mono
+                           96 kbit/s, ID3 tags, cover art and chapters
   episode.write_episode_files  the MP3, the VTT and the `chapters:` block, each replaced whole
 """
 from __future__ import annotations

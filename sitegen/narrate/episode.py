@@ -15,15 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..frontmatter import parse_yaml, split_front_matter
+from ..mastering import EpisodeTags, Mastered, MasteringError, build_cover_jpeg, master_pcm
 from ..models import Chapter, format_clock
 from ..problems import BuildError
 from ..sources import read_author_text
 from .errors import NarrationError
-from .mp3 import BITRATE_KBPS, MAX_MP3_BYTES, build_cover_jpeg, encode_mp3, find_cover, write_tags
 from .pcm import SAMPLE_RATE, Cue, Narration, build_narration, read_wav, trim
-from .script import Section, build_script, spoken_texts
+from .script import SHOW, Section, build_script, spoken_texts
 from .speech import synthesise
+
+MAX_MP3_BYTES = 6_000_000  # about 8 minutes at 96 kbit/s: a narrated episode stays short
+COVER_REL = Path("static/img/cover.jpg")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,12 +181,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def write_episode_files(episode: Episode, mp3: bytes, cover: bytes, narration: Narration) -> None:
-    """The tagged MP3, the VTT, and the front matter if its chapters changed; each replaced whole."""
-    tmp_mp3 = episode.audio_path.with_name(f".{episode.audio_path.name}.tmp")
-    tmp_mp3.write_bytes(mp3)
-    write_tags(tmp_mp3, title=episode.title, number=episode.number, date=episode.date, cover=cover)
-    os.replace(tmp_mp3, episode.audio_path)
+def write_episode_files(episode: Episode, mp3: bytes, narration: Narration) -> None:
+    """The mastered MP3, the VTT, and the front matter if its chapters changed; each replaced whole."""
+    _write_atomic(episode.audio_path, mp3)
     _write_atomic(episode.transcript_path, render_vtt(narration.cues).encode("utf-8"))
     new_text = rewrite_chapters(episode.text, narration.chapters)
     if new_text != episode.text:
@@ -200,27 +202,50 @@ def speak_script(sections: list[Section]) -> Narration:
     return build_narration(sections, pieces)
 
 
-def _check_fits(episode: Episode, narration: Narration, mp3: bytes, cover: bytes) -> None:
+def find_cover(md_path: Path) -> Path:
+    for parent in md_path.resolve().parents:
+        if (parent / COVER_REL).is_file():
+            return parent / COVER_REL
+    raise NarrationError(
+        f"{md_path}: cover art {COVER_REL} not found in any folder above the episode; "
+        "draw it with `python tools/make_art.py` in the project root"
+    )
+
+
+def master_narration(episode: Episode, narration: Narration, cover: bytes) -> Mastered:
+    """The narration mastered to the show's spec (sitegen/mastering), chapters in its ID3 tag."""
+    tags = EpisodeTags(episode.title, SHOW, episode.number, episode.date, cover, narration.chapters)
+    pcm = np.frombuffer(narration.pcm, dtype=np.int16)
+    try:
+        # The layout's own silences (0.3 s lead-in, 0.5 s tail) are already short: trimming
+        # would only move the cue times.
+        return master_pcm(pcm, SAMPLE_RATE, tags, trim=False, shown=str(episode.md_path))
+    except MasteringError as exc:
+        raise NarrationError(str(exc)) from None
+
+
+def _check_fits(episode: Episode, narration: Narration, mastered: Mastered) -> None:
     duration = len(narration.pcm) / SAMPLE_RATE
-    if len(mp3) + len(cover) + 4096 > MAX_MP3_BYTES:
-        words = int(len(episode.body.split()) * MAX_MP3_BYTES / (len(mp3) + len(cover)))
+    if len(mastered.mp3) > MAX_MP3_BYTES:
+        words = int(len(episode.body.split()) * MAX_MP3_BYTES / len(mastered.mp3))
         raise NarrationError(
-            f"{episode.md_path}: the narration runs {format_chapter_time(int(duration))}, which at {BITRATE_KBPS} kbps "
-            f"makes an MP3 over {MAX_MP3_BYTES // 1_000_000} MB; shorten the body to about {words} words "
-            "or split the episode"
+            f"{episode.md_path}: the narration runs {format_chapter_time(int(duration))}, which at "
+            f"{mastered.bitrate_kbps} kbit/s makes an MP3 over {MAX_MP3_BYTES // 1_000_000} MB; shorten the body "
+            f"to about {words} words or split the episode"
         )
-    if narration.chapters[-1].seconds >= duration:  # pragma: no cover - layout guarantees this
-        raise NarrationError(f"{episode.md_path}: chapter times fall outside the audio")
 
 
 def narrate_episode(md_path: Path, *, cover: Path | None = None) -> NarrationResult:
     """Narrate one episode file; writes its MP3, VTT and chapters. Raises NarrationError."""
     episode = read_episode(Path(md_path))
-    cover_bytes = build_cover_jpeg(cover if cover is not None else find_cover(episode.md_path))
+    try:
+        cover_bytes = build_cover_jpeg(cover if cover is not None else find_cover(episode.md_path))
+    except MasteringError as exc:
+        raise NarrationError(str(exc)) from None
     narration = speak_script(build_script(episode.number, episode.title, episode.body))
-    mp3 = encode_mp3(narration.pcm)
-    _check_fits(episode, narration, mp3, cover_bytes)
-    write_episode_files(episode, mp3, cover_bytes, narration)
+    mastered = master_narration(episode, narration, cover_bytes)
+    _check_fits(episode, narration, mastered)
+    write_episode_files(episode, mastered.mp3, narration)
     return NarrationResult(episode.md_path, episode.audio_path, episode.transcript_path,
                            len(narration.pcm) / SAMPLE_RATE, episode.audio_path.stat().st_size,
                            narration.cues, narration.chapters)

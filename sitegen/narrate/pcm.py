@@ -1,15 +1,13 @@
 """The narration's PCM: read the synthesiser's WAVs, trim them, and lay out the script.
 
 Every sentence is synthesised on its own, so the cue and chapter times are measured, not
-estimated. Pauses between sentences, paragraphs and sections are silence of fixed lengths;
-the whole is then normalised to RMS -20 dBFS of speech, peak at most -1 dBFS.
+estimated. Pauses between sentences, paragraphs and sections are silence of fixed lengths.
+The level is left as the voice speaks it: mastering (sitegen/mastering) sets the loudness.
 """
 from __future__ import annotations
 
 import array
 import datetime as dt
-import math
-import operator
 import sys
 import wave
 from dataclasses import dataclass
@@ -28,8 +26,6 @@ PARAGRAPH_PAUSE_MS = 400
 SECTION_PAUSE_MS = 700
 TAIL_MS = 500
 
-TARGET_RMS_DBFS = -20.0  # of the speech, pauses excluded
-PEAK_CEILING_DBFS = -1.0
 TRIM_THRESHOLD = 100  # |sample| below this (about -50 dBFS) at a piece's edges is silence
 TRIM_LEAD_MS = 15
 TRIM_TAIL_MS = 40
@@ -108,14 +104,12 @@ def _ms(samples: int) -> int:
 
 
 class _Layout:
-    """The PCM as it grows, with the cues, chapters and speech level measured on the way."""
+    """The PCM as it grows, with the cues and chapters measured on the way."""
 
     def __init__(self) -> None:
         self.pcm = _silence(_samples(LEAD_IN_MS))
         self.cues: list[Cue] = []
         self.chapters: list[Chapter] = []
-        self.speech_sq = self.speech_n = 0
-        self.peak = 1
 
     def pause(self, ms: int) -> None:
         self.pcm.extend(_silence(_samples(ms)))
@@ -133,22 +127,7 @@ class _Layout:
     def speak(self, piece: array.array[int], display: str) -> None:
         start = len(self.pcm)
         self.pcm.extend(piece)
-        if piece:
-            self.speech_sq += sum(map(operator.mul, piece, piece))
-            self.speech_n += len(piece)
-            self.peak = max(self.peak, max(piece), -min(piece))
         self.cues.append(Cue(_ms(start), max(_ms(len(self.pcm)), _ms(start) + 1), display))
-
-    def normalise(self) -> None:
-        rms = math.sqrt(self.speech_sq / self.speech_n) if self.speech_n else 1.0
-        gain = min(10 ** (TARGET_RMS_DBFS / 20) * 32768 / max(rms, 1.0),
-                   10 ** (PEAK_CEILING_DBFS / 20) * 32767 / self.peak)
-        if abs(gain - 1) > 0.01:
-            g = round(gain * 65536)  # fixed point, so the result is exact and repeatable
-            step = 1 << 20
-            pcm = self.pcm
-            for i in range(0, len(pcm), step):
-                pcm[i : i + step] = array.array("h", [(s * g + 32768) >> 16 for s in pcm[i : i + step]])
 
 
 def build_narration(sections: list[Section], pieces: dict[str, array.array[int]]) -> Narration:
@@ -164,5 +143,4 @@ def build_narration(sections: list[Section], pieces: dict[str, array.array[int]]
                     layout.pause(SENTENCE_PAUSE_MS)
                 layout.speak(pieces[sentence.spoken], sentence.display)
     layout.pause(TAIL_MS)
-    layout.normalise()
     return Narration(layout.pcm, tuple(layout.cues), tuple(layout.chapters))
