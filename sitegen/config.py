@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .convert import Context, FieldError, boolean, feed_url, no_space, one_of, text, uuid_text
 from .frontmatter import Key
+from .narration_spec import DEFAULT_VOICE, Voice, parse_length_scale, parse_voice
 from .podcast_spec import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
 from .problems import BuildError, Problem
 from .schema import Field, parse_fields, table_list
@@ -73,6 +74,7 @@ class SiteConfig:
     podcast: PodcastConfig
     guide: GuideConfig
     output: Path
+    narration: Voice
 
     @property
     def base_path(self) -> str:
@@ -225,7 +227,12 @@ GUIDE_FIELDS = (
 BUILD_FIELDS = (
     Field("output", text, False, "Output folder.", '"_site"', "_site"),
 )
-TABLES = {"site": SITE_FIELDS, "podcast": PODCAST_FIELDS, "guide": GUIDE_FIELDS, "build": BUILD_FIELDS}
+NARRATION_FIELDS = (
+    Field("voice", parse_voice, False, "The voice of `build.py narrate`: \"piper:en_US-joe-medium\" (bundled) or a Festival voice, \"festival:NAME\".", f'"{":".join(DEFAULT_VOICE)}"', DEFAULT_VOICE),
+    Field("length_scale", parse_length_scale, False, "Pace of the voice: 1.0 is its own, 1.1 is 10% slower (0.5-2.0).", "1.0", 1.0),
+)
+TABLES = {"site": SITE_FIELDS, "podcast": PODCAST_FIELDS, "guide": GUIDE_FIELDS, "build": BUILD_FIELDS,
+          "narration": NARRATION_FIELDS}
 
 
 def read_config(path: Path) -> SiteConfig:
@@ -267,9 +274,10 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
         message = _guid_problem(guid, parsed["site"].get("url"), parsed["podcast"].get("feed"))
         if message:
             problems.append(Problem(name, lines.get(("podcast", "guid"), 0), f"[podcast] guid: {message}"))
+    problems += _narration_problems(parsed["narration"], name, lines)
     if problems:
         raise BuildError(problems)
-    s, p, g, b = parsed["site"], parsed["podcast"], parsed["guide"], parsed["build"]
+    s, p, g, b, n = parsed["site"], parsed["podcast"], parsed["guide"], parsed["build"], parsed["narration"]
     return SiteConfig(
         root=root, title=s["title"], tagline=s["tagline"], description=s["description"], url=s["url"],
         language=s["language"], author=s["author"], email=s["email"], timezone=s["timezone"],
@@ -282,7 +290,17 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
         ),
         guide=GuideConfig(pdf_name=g["pdf"], papers=g["papers"]),
         output=root / b["output"],
+        narration=Voice(n["voice"][0], n["voice"][1], n["length_scale"]),
     )
+
+
+def _narration_problems(values: dict[str, Any], name: str, lines: dict[Key, int]) -> list[Problem]:
+    voice, scale = values.get("voice"), values.get("length_scale")
+    if voice is None or voice[0] != "festival" or scale in (None, 1.0):
+        return []
+    return [Problem(name, lines.get(("narration", "length_scale"), 0),
+                    "[narration] length_scale: Festival's HTS voices keep their own pace; delete length_scale "
+                    "or choose a Piper voice")]
 
 
 def _guid_problem(guid: str, site_url: str | None, feed: str | None) -> str | None:

@@ -5,7 +5,7 @@
 The steps, each in its own module:
   episode.read_episode     the episode file and its front matter (the build's own reader)
   script.build_script      the body as sections of paragraphs of speakable sentences
-  speech.synthesise        one Festival process speaks each sentence to its own WAV
+  speech.synthesise        the site.toml voice (Piper or Festival) speaks each sentence on its own
   pcm.build_narration      the WAVs trimmed and laid out: audio, one cue per sentence, chapters
   mp3.encode_mp3           mono 64 kbps CBR, then ID3 tags and cover art (mp3.write_tags)
   episode.write_episode_files  the MP3, the VTT and the `chapters:` block, each replaced whole

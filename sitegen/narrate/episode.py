@@ -10,20 +10,21 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..frontmatter import parse_yaml, split_front_matter
 from ..models import Chapter, format_clock
+from ..narration_spec import Voice
 from ..problems import BuildError
 from ..sources import read_author_text
 from .errors import NarrationError
 from .mp3 import BITRATE_KBPS, MAX_MP3_BYTES, build_cover_jpeg, encode_mp3, find_cover, write_tags
-from .pcm import SAMPLE_RATE, Cue, Narration, build_narration, read_wav, trim
+from .pcm import Cue, Narration, build_narration, trim
 from .script import Section, build_script, spoken_texts
 from .speech import synthesise
+from .voice_config import read_voice
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,17 +192,16 @@ def write_episode_files(episode: Episode, mp3: bytes, cover: bytes, narration: N
 # ---------------------------------------------------------------- the steps
 
 
-def speak_script(sections: list[Section]) -> Narration:
+def speak_script(sections: list[Section], voice: Voice) -> Narration:
     """Synthesise every sentence once, then lay out the audio, cues and chapters."""
     texts = spoken_texts(sections)
-    with tempfile.TemporaryDirectory(prefix="narrate-") as tmp:
-        waves = dict(zip(texts, synthesise(texts, Path(tmp))))
-        pieces = {t: trim(read_wav(p)) for t, p in waves.items()}
-    return build_narration(sections, pieces)
+    speech = synthesise(texts, voice)
+    pieces = {t: trim(p, speech.rate) for t, p in zip(texts, speech.pieces)}
+    return build_narration(sections, pieces, speech.rate)
 
 
 def _check_fits(episode: Episode, narration: Narration, mp3: bytes, cover: bytes) -> None:
-    duration = len(narration.pcm) / SAMPLE_RATE
+    duration = len(narration.pcm) / narration.rate
     if len(mp3) + len(cover) + 4096 > MAX_MP3_BYTES:
         words = int(len(episode.body.split()) * MAX_MP3_BYTES / (len(mp3) + len(cover)))
         raise NarrationError(
@@ -213,14 +213,17 @@ def _check_fits(episode: Episode, narration: Narration, mp3: bytes, cover: bytes
         raise NarrationError(f"{episode.md_path}: chapter times fall outside the audio")
 
 
-def narrate_episode(md_path: Path, *, cover: Path | None = None) -> NarrationResult:
-    """Narrate one episode file; writes its MP3, VTT and chapters. Raises NarrationError."""
+def narrate_episode(md_path: Path, *, cover: Path | None = None, voice: Voice | None = None) -> NarrationResult:
+    """Narrate one episode file; writes its MP3, VTT and chapters. Raises NarrationError.
+
+    The voice is the project's `[narration]` in site.toml unless one is given."""
     episode = read_episode(Path(md_path))
     cover_bytes = build_cover_jpeg(cover if cover is not None else find_cover(episode.md_path))
-    narration = speak_script(build_script(episode.number, episode.title, episode.body))
-    mp3 = encode_mp3(narration.pcm)
+    voice = voice if voice is not None else read_voice(episode.md_path)
+    narration = speak_script(build_script(episode.number, episode.title, episode.body), voice)
+    mp3 = encode_mp3(narration.pcm, narration.rate)
     _check_fits(episode, narration, mp3, cover_bytes)
     write_episode_files(episode, mp3, cover_bytes, narration)
     return NarrationResult(episode.md_path, episode.audio_path, episode.transcript_path,
-                           len(narration.pcm) / SAMPLE_RATE, episode.audio_path.stat().st_size,
+                           len(narration.pcm) / narration.rate, episode.audio_path.stat().st_size,
                            narration.cues, narration.chapters)

@@ -11,7 +11,6 @@ from mutagen.id3 import APIC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TPE2, TRCK
 from PIL import Image
 
 from .errors import NarrationError
-from .pcm import SAMPLE_RATE
 from .script import SHOW
 
 BITRATE_KBPS = 64
@@ -24,11 +23,11 @@ COVER_QUALITY = 88
 ID3_PADDING = 512
 
 
-def encode_mp3(pcm: array.array[int]) -> bytes:
+def encode_mp3(pcm: array.array[int], rate: int) -> bytes:
     enc = lameenc.Encoder()
     enc.set_bit_rate(BITRATE_KBPS)
-    enc.set_in_sample_rate(SAMPLE_RATE)
-    enc.set_out_sample_rate(SAMPLE_RATE)
+    enc.set_in_sample_rate(rate)
+    enc.set_out_sample_rate(rate)
     enc.set_channels(1)
     enc.set_quality(LAME_QUALITY)
     data = pcm.tobytes() if sys.byteorder == "little" else _swapped(pcm)

