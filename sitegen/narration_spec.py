@@ -23,7 +23,7 @@ EXAMPLE_FESTIVAL = "festival:cmu_us_slt_arctic_hts"
 class Voice:
     engine: Engine
     name: str  # a Piper voice of PIPER_VOICES, or a Festival voice (its voice_NAME function)
-    length_scale: float = 1.0  # Piper: phoneme length (> 1 is slower); Festival: Duration_Stretch
+    length_scale: float = 1.0  # Piper: phoneme length (> 1 is slower); Festival HTS keeps its own pace
 
     @property
     def label(self) -> str:
