@@ -33,6 +33,12 @@ def test_word_error_rate_counts_substitutions_deletions_and_insertions() -> None
         audio_report.word_error_rate("!?", "anything")
 
 
+def test_misheard_lists_each_difference() -> None:
+    said = "Walk backward for ten minutes on a flat track."
+    assert audio_report.misheard(said, "Walk back for ten minutes on a track") == ["backward -> back", "flat -> -"]
+    assert audio_report.misheard(said, "Walk backward for ten minutes on a flat track. Okay.") == ["- -> okay"]
+
+
 def test_reference_is_the_transcript_as_the_narrator_speaks_it(tmp_path: Path) -> None:
     vtt = tmp_path / "e.vtt"
     vtt.write_text("WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nWalk 2 x 5 min &amp; rest.\n\n"

@@ -2,7 +2,7 @@
 
     python3 -m venv .venv-report && .venv-report/bin/pip install -r requirements-report.txt
     .venv-report/bin/python tools/audio_report.py                  # every episode with audio and transcript
-    .venv-report/bin/python tools/audio_report.py content/episodes/002-why-walk-backward.md --json out.json
+    .venv-report/bin/python tools/audio_report.py content/episodes/002-why-walk-backward.md --json out.json --errors
 
 For each episode file it decodes the `audio:` MP3 and prints
 - loudness, LUFS integrated (ITU-R BS.1770-4, pyloudnorm), and true peak, dBTP (4x oversampled,
@@ -71,6 +71,16 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     if not ref:
         raise ValueError("the reference transcript has no words")
     return float(jiwer.wer(ref, hyp)) if hyp else 1.0
+
+
+def misheard(reference: str, hypothesis: str) -> list[str]:
+    """Each place Whisper heard otherwise, as `said -> heard` (normalised words; `-` for none)."""
+    import jiwer
+
+    out = jiwer.process_words(normalise_text(reference), normalise_text(hypothesis))
+    ref, hyp = out.references[0], out.hypotheses[0]
+    return [f"{' '.join(ref[a.ref_start_idx:a.ref_end_idx]) or '-'} -> {' '.join(hyp[a.hyp_start_idx:a.hyp_end_idx]) or '-'}"
+            for a in out.alignments[0] if a.type != "equal"]
 
 
 def spoken_reference(cue_texts: list[str]) -> str:
@@ -156,14 +166,16 @@ def episode_files(md: Path) -> tuple[Path, Path]:
     return ep.audio_path, ep.transcript_path
 
 
-def measure(md: Path) -> Row:
+def measure(md: Path, show_errors: bool = False) -> Row:
     audio, vtt = episode_files(md)
     samples, rate = decode(audio)
     lufs, tp = loudness(samples, rate)
     x16 = resample_16k(samples, rate)
     ovrl, p808 = dnsmos(x16)
-    wer = word_error_rate(spoken_reference(read_cues(vtt)), transcribe(x16))
-    return Row(md.stem, len(samples) / rate, lufs, tp, ovrl, p808, wer)
+    reference, heard = spoken_reference(read_cues(vtt)), transcribe(x16)
+    if show_errors:
+        print(f"{md.name}: " + "; ".join(misheard(reference, heard)), file=sys.stderr)
+    return Row(md.stem, len(samples) / rate, lufs, tp, ovrl, p808, word_error_rate(reference, heard))
 
 
 def render_table(rows: list[Row]) -> str:
@@ -190,10 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("episodes", nargs="*", type=Path, help="episode .md files (default: every narrated episode)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--errors", action="store_true", help="also list each word Whisper heard otherwise")
     args = parser.parse_args(argv)
     rows = []
     for md in _episodes(args.episodes):
-        rows.append(measure(md))
+        rows.append(measure(md, args.errors))
         print(f"measured {md.name}", file=sys.stderr, flush=True)
     print(render_table(rows))
     if args.json:
