@@ -16,6 +16,7 @@ from .frontmatter import Key
 from .models import Location, Person
 from .podcast_fields import LICENSE, PODROLL, SHOW_PERSONS, TXT, UPDATE_FREQUENCY, License, RemoteItem, Txt, UpdateFrequency, location
 from .mediaconfig import SECRET_KEYS, MEDIA_FIELDS, MediaConfig, enclosure_prefix, make_media_config, media_problems
+from .narration_spec import NARRATION_FIELDS, Voice, narration_problems
 from .podcast_spec import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
 from .problems import BuildError, Problem
 from .schema import Field, parse_fields, table_list
@@ -92,6 +93,7 @@ class SiteConfig:
     editorial: EditorialConfig
     output: Path
     media: MediaConfig
+    narration: Voice
 
     @property
     def base_path(self) -> str:
@@ -270,7 +272,8 @@ BUILD_FIELDS = (
     Field("output", text, False, "Output folder.", '"_site"', "_site"),
 )
 TABLES = {"site": SITE_FIELDS, "podcast": PODCAST_FIELDS, "guide": GUIDE_FIELDS, "editorial": EDITORIAL_FIELDS,
-          "build": BUILD_FIELDS, "media": MEDIA_FIELDS}
+          "build": BUILD_FIELDS, "media": MEDIA_FIELDS,
+          "narration": NARRATION_FIELDS}
 
 
 def read_config(path: Path) -> SiteConfig:
@@ -299,6 +302,7 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
         message = _guid_problem(guid, parsed["site"].get("url"), parsed["podcast"].get("feed"))
         if message:
             problems.append(Problem(name, lines.get(("podcast", "guid"), 0), f"[podcast] guid: {message}"))
+    problems += narration_problems(parsed["narration"], name, lines)
     if problems:
         raise BuildError(problems)
     s, p, g, e, b = parsed["site"], parsed["podcast"], parsed["guide"], parsed["editorial"], parsed["build"]
@@ -318,6 +322,7 @@ def parse_config(raw_text: str, name: str, root: Path) -> SiteConfig:
         editorial=EditorialConfig(e["episode_words"], e["article_words"], e["synthetic_voice"]),
         output=root / b["output"],
         media=make_media_config(parsed["media"]),
+        narration=Voice.of(parsed["narration"]["voice"], parsed["narration"]["length_scale"]),
     )
 
 

@@ -1,4 +1,5 @@
-"""sitegen.narrate (the package): the real synthesiser on a tiny episode, plus the pure text helpers."""
+"""sitegen.narrate (the package): the real synthesisers (Piper and Festival) on a tiny episode,
+plus the pure text helpers."""
 from __future__ import annotations
 
 import io
@@ -16,8 +17,12 @@ from PIL import Image
 
 from audio_check import ffmpeg_loudness
 from sitegen import narrate
-from sitegen.narrate import episode, script, speech
+from sitegen.narrate import episode, script, voice_festival
 from sitegen.models import Chapter
+from sitegen.narration_spec import Voice
+
+PIPER = Voice("piper", "en_US-joe-medium")
+FESTIVAL = Voice("festival", "cmu_us_slt_arctic_hts")
 
 FRONT = """\
 ---
@@ -54,6 +59,9 @@ Walk 2 x 5 min. That's all!
 """
 
 
+SITE_TOML = (Path(__file__).parent / "sample_site" / "site.toml").read_text(encoding="utf-8")
+
+
 def _episode(root: Path) -> Path:
     episodes = root / "content" / "episodes"
     episodes.mkdir(parents=True)
@@ -64,18 +72,19 @@ def _episode(root: Path) -> Path:
     return md
 
 
-def _need_synthesiser() -> None:
-    if shutil.which(speech.SYNTHESISER) is None:
-        pytest.skip(f"{speech.SYNTHESISER} is not installed; run: {speech.APT_HINT}")
+def _need_synthesiser(voice: Voice) -> None:
+    if voice.engine == "festival" and shutil.which(voice_festival.SYNTHESISER) is None:
+        pytest.skip(f"{voice_festival.SYNTHESISER} is not installed; run: {voice_festival.APT_HINT}")
 
 
-@pytest.fixture(scope="module")
-def narrated(tmp_path_factory: pytest.TempPathFactory):
-    _need_synthesiser()
+@pytest.fixture(scope="module", params=[PIPER, FESTIVAL], ids=["piper", "festival"])
+def narrated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    voice = request.param
+    _need_synthesiser(voice)
     md = _episode(tmp_path_factory.mktemp("narrate"))
-    result = narrate.narrate_episode(md)
+    result = narrate.narrate_episode(md, voice=voice)
     files = {p: p.read_bytes() for p in (md, result.audio_path, result.transcript_path)}
-    return md, result, files
+    return md, result, files, voice
 
 
 def _cue_s(stamp: str) -> float:
@@ -90,7 +99,7 @@ def _seconds(stamp: str) -> int:
 
 
 def test_mp3_is_mastered_to_the_show_spec(narrated) -> None:
-    md, result, _ = narrated
+    md, result, _, voice = narrated
     assert result.audio_path == md.parent / "007-tiny.mp3"
     mp3 = MP3(result.audio_path)
     assert mp3.info.layer == 3 and mp3.info.sample_rate == 44_100
@@ -102,7 +111,7 @@ def test_mp3_is_mastered_to_the_show_spec(narrated) -> None:
 
 
 def test_mp3_duration_matches_the_transcript(narrated) -> None:
-    _, result, _ = narrated
+    _, result, _, _ = narrated
     cues = webvtt.read(str(result.transcript_path)).captions
     last_end = _cue_s(cues[-1].end)
     assert abs(MP3(result.audio_path).info.length - last_end) < 1.0
@@ -110,7 +119,7 @@ def test_mp3_duration_matches_the_transcript(narrated) -> None:
 
 
 def test_id3_tags(narrated) -> None:
-    _, result, _ = narrated
+    _, result, _, _ = narrated
     tags = ID3(result.audio_path)
     assert str(tags["TIT2"]) == "Tiny test: two sections"
     assert str(tags["TALB"]) == "Retro Stride"
@@ -129,7 +138,7 @@ def test_id3_tags(narrated) -> None:
 
 
 def test_transcript_is_valid_webvtt_with_one_cue_per_sentence(narrated) -> None:
-    _, result, _ = narrated
+    _, result, _, _ = narrated
     raw = result.transcript_path.read_text(encoding="utf-8")
     assert raw.startswith("WEBVTT\n")
     cues = webvtt.read(str(result.transcript_path)).captions
@@ -147,7 +156,7 @@ def test_transcript_is_valid_webvtt_with_one_cue_per_sentence(narrated) -> None:
 
 
 def test_chapters_rewritten_with_the_section_starts(narrated) -> None:
-    md, result, _ = narrated
+    md, result, _, _ = narrated
     text = md.read_text(encoding="utf-8")
     meta = yaml.safe_load(text.split("---\n")[1])
     chapters = meta["chapters"]
@@ -171,15 +180,17 @@ def test_chapters_rewritten_with_the_section_starts(narrated) -> None:
 
 
 def test_second_run_is_byte_identical(narrated) -> None:
-    md, result, files = narrated
-    again = narrate.narrate_episode(md)
+    md, result, files, voice = narrated
+    again = narrate.narrate_episode(md, voice=voice)
     assert again.chapters == result.chapters and again.cues == result.cues
     for path, data in files.items():
         assert path.read_bytes() == data, f"{path.name} changed on the second run"
 
 
 def test_main_prints_one_line_per_episode(narrated, capsys) -> None:
-    md, _, _ = narrated
+    md, _, _, voice = narrated
+    if voice != PIPER:
+        pytest.skip("main() narrates with the default voice, Piper; once is enough")
     assert narrate.main([str(md)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and out[0].startswith(str(md)) and "007-tiny.mp3" in out[0]
@@ -190,7 +201,8 @@ def test_main_prints_one_line_per_episode(narrated, capsys) -> None:
 
 def test_missing_synthesiser_names_the_apt_packages(tmp_path, monkeypatch) -> None:
     md = _episode(tmp_path)
-    monkeypatch.setattr(speech.shutil, "which", lambda name: None)
+    (tmp_path / "site.toml").write_text(SITE_TOML + '\n[narration]\nvoice = "festival:cmu_us_slt_arctic_hts"\n')
+    monkeypatch.setattr(voice_festival.shutil, "which", lambda name: None)
     with pytest.raises(narrate.SynthesiserMissing, match=r"apt-get install -y festival festvox-us-slt-hts"):
         narrate.narrate_episode(md)
     assert narrate.main([str(md)]) == 1

@@ -17,7 +17,8 @@ from packaging.utils import canonicalize_name
 
 from conftest import ROOT
 
-COMPILED = {"requirements.txt": "requirements.in", "requirements-dev.txt": "requirements-dev.in"}
+COMPILED = {"requirements.txt": "requirements.in", "requirements-dev.txt": "requirements-dev.in",
+            "requirements-report.txt": "requirements-report.in"}
 HASH = re.compile(r"--hash=sha256:[0-9a-f]{64}")
 HEADER = re.compile(r"^#\s+(pip-compile .+)$", re.M)
 
@@ -104,12 +105,15 @@ def test_compiled_files_agree_with_the_in_files() -> None:
                 f"{compiled}: {package}=={pins[package][0]} but {source} says {version}; run pip-compile"
 
 
-def test_the_dev_file_installs_the_runtime_packages_exactly() -> None:
+def test_the_dev_and_report_files_install_the_runtime_packages_exactly() -> None:
     # requirements-dev.txt stands alone (hash mode needs every package hashed in one install), so
     # it repeats requirements.txt: same versions, same files, or tests would run on other code.
-    runtime, dev = read_compiled("requirements.txt"), read_compiled("requirements-dev.txt")
-    for package, pin in runtime.items():
-        assert dev.get(package) == pin, f"requirements-dev.txt: {package} differs from requirements.txt"
+    # So does requirements-report.txt: the audio report measures what the build's narrator made.
+    runtime = read_compiled("requirements.txt")
+    for name in ("requirements-dev.txt", "requirements-report.txt"):
+        other = read_compiled(name)
+        for package, pin in runtime.items():
+            assert other.get(package) == pin, f"{name}: {package} differs from requirements.txt"
 
 
 def test_readme_gives_the_command_each_file_was_made_with() -> None:

@@ -5,7 +5,7 @@
 The steps, each in its own module:
   episode.read_episode     the episode file and its front matter (the build's own reader)
   script.build_script      the body as sections of paragraphs of speakable sentences
-  speech.synthesise        one Festival process speaks each sentence to its own WAV
+  speech.synthesise        the site.toml voice (Piper or Festival) speaks each sentence on its own
   pcm.build_narration      the WAVs trimmed and laid out: audio, one cue per sentence, chapters
   episode.master_narration the show's mastering (sitegen/mastering): -16 LUFS, 44.1 kHz mono
                            96 kbit/s, ID3 tags, cover art and chapters

