@@ -52,8 +52,14 @@ def test_reference_is_the_transcript_as_the_narrator_speaks_it(tmp_path: Path) -
 
 
 def test_table_flags_episodes_below_target() -> None:
-    good = audio_report.Row("002-a", 291.0, -16.0, -1.2, 3.41, 4.1, 0.051)
+    good = audio_report.Row("002-a", 291.0, -16.0, -1.2, 3.41, 4.1, 0.051, 3.2)
     bad = audio_report.Row("003-b", 61.0, -21.3, -2.4, 3.13, 3.98, 0.036)
     table = audio_report.render_table([good, bad]).splitlines()
-    assert table[2] == "| 002-a | 4:51 | -16.0 | -1.2 | 3.41 | 4.10 | 5.1% |"
+    assert table[2] == "| 002-a | 4:51 | -16.0 | -1.2 | 3.41 | 3.20 | 4.10 | 5.1% |"
     assert table[3].startswith("| 003-b (below target) | 1:01 |")
+
+
+def test_spellings_are_not_errors_but_mishearings_are() -> None:
+    said = "Welcome to Retro Stride: retro walking, ten kilometres a week."
+    assert audio_report.word_error_rate(said, "Welcome to RetroStride, retrowalking, 10 km a week.") == 0.0
+    assert audio_report.word_error_rate(said, "Welcome to RetroStride, retrowalking, 10 km a weak.") > 0
