@@ -13,7 +13,7 @@ import soxr
 
 from sitegen.mastering import EpisodeTags, master_pcm
 from sitegen.mastering.decode import BLOCK, RATE, pcm_source, read_published
-from sitegen.mastering.dynamics import apply_gain, levelled_blocks, sound_bounds
+from sitegen.mastering.dynamics import CHUNK, apply_gain, chunk_peaks, levelled_blocks, sound_bounds
 from sitegen.mastering.encode import encode_mp3
 from sitegen.mastering.loudness import (
     LoudnessMeter, PeakMeter, integrated_loudness, peak_envelope, true_peak_dbtp,
@@ -35,13 +35,17 @@ def split(x: np.ndarray, size: int) -> list[np.ndarray]:
     return [x[i : i + size] for i in range(0, len(x), size)]
 
 
-@pytest.mark.parametrize("channels", [1, 2])
-def test_limiter_in_blocks_equals_the_whole_file(channels: int) -> None:
+@pytest.mark.parametrize(("channels", "gain_db"), [(1, 12.0), (2, 12.0), (2, 0.0)])
+def test_limiter_in_blocks_equals_the_whole_file(channels: int, gain_db: float) -> None:
     x = clip(channels)
-    whole = apply_gain(x, peak_envelope(x), 12.0, -1.5, RATE)
-    assert not np.array_equal(whole, x * np.float32(10 ** (12 / 20)))  # some samples were limited
+    gain = np.float32(10 ** (gain_db / 20))
+    whole = apply_gain(x, peak_envelope(x), gain_db, -1.5, RATE)
+    assert not np.array_equal(whole, x * gain)  # some samples were limited
+    peaks = chunk_peaks(x)
+    # the limiter measures the envelope again only in the chunks over the ceiling: some, not all
+    assert len(peaks) == -(-FRAMES // CHUNK) and 0 < (peaks * gain > np.float32(10 ** (-1.5 / 20))).mean() < 0.9
     for size in (997, 4096, FRAMES + 1):
-        assert np.array_equal(np.concatenate(list(levelled_blocks(x, 12.0, -1.5, RATE, block=size))), whole)
+        assert np.array_equal(np.concatenate(list(levelled_blocks(x, peaks, gain_db, -1.5, RATE, block=size))), whole)
 
 
 @pytest.mark.parametrize("channels", [1, 2])

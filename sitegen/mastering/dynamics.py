@@ -24,6 +24,7 @@ FRAME_S = 0.01
 FADE_S = 0.01  # a cut through room noise is faded, never a click
 WINDOW_S = 0.02
 BLOCK = 1 << 16  # samples levelled at a time
+CHUNK = 1 << 10  # the limiter's map of where peaks are: one value per this many samples
 
 
 def sound_bounds(samples: NDArray[np.float32], rate: int, loudness: float) -> tuple[int, int]:
@@ -82,13 +83,36 @@ def apply_gain(samples: NDArray[np.float32], envelope: NDArray[np.float32], gain
     return samples * curve[:, None]
 
 
-def levelled_blocks(samples: NDArray[np.float32], gain_db: float, ceiling_db: float, rate: int,
-                    block: int = BLOCK) -> Iterator[NDArray[np.float32]]:
+def chunk_peaks(samples: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The largest value of peak_envelope(samples) in each CHUNK samples: where the limiter may act."""
+    peaks = [peak_envelope_at(samples, start, min(len(samples), start + BLOCK)) for start in range(0, len(samples), BLOCK)]
+    return np.concatenate([np.pad(env, (0, -len(env) % CHUNK)).reshape(-1, CHUNK).max(axis=1) for env in peaks])
+
+
+def _needed_between(samples: NDArray[np.float32], peaks: NDArray[np.float32], lo: int, hi: int,
+                    gain: np.float32, ceiling: float) -> NDArray[np.float32]:
+    """_needed(peak_envelope(samples) * gain, ceiling)[lo:hi], the envelope measured only in the chunks
+    whose peak is over the ceiling: elsewhere every value is exactly 1 (x / y >= 1 when x >= y)."""
+    needed = np.ones(hi - lo, np.float32)
+    first = lo // CHUNK
+    over = np.flatnonzero(peaks[first : -(-hi // CHUNK)] * gain > np.float32(ceiling)) + first
+    if not over.size:
+        return needed
+    runs = np.split(over, np.flatnonzero(np.diff(over) > 1) + 1)  # neighbouring chunks measured together
+    for run in runs:
+        a, b = max(lo, int(run[0]) * CHUNK), min(hi, (int(run[-1]) + 1) * CHUNK)
+        needed[a - lo : b - lo] = _needed(peak_envelope_at(samples, a, b) * gain, ceiling)
+    return needed
+
+
+def levelled_blocks(samples: NDArray[np.float32], peaks: NDArray[np.float32], gain_db: float, ceiling_db: float,
+                    rate: int, block: int = BLOCK) -> Iterator[NDArray[np.float32]]:
     """apply_gain(samples, peak_envelope(samples), ...) in blocks, to the bit, without a full-length copy.
 
-    The envelope is measured again around each block, and the limiter's moving average is SciPy's
-    own running sum (uniform_filter1d adds what enters the window, takes away what leaves it, and
-    divides) carried from block to block, so no value differs from the whole-file computation.
+    `peaks` is chunk_peaks(samples): the envelope is measured again only where it matters. The
+    limiter's moving average is SciPy's own running sum (uniform_filter1d adds what enters the
+    window, takes away what leaves it, and divides) carried from block to block, so no value
+    differs from the whole-file computation.
     """
     gain = np.float32(10 ** (gain_db / 20))
     ceiling = 10 ** (ceiling_db / 20)
@@ -100,8 +124,9 @@ def levelled_blocks(samples: NDArray[np.float32], gain_db: float, ceiling_db: fl
         stop = min(total, start + block)
         # the held (sliding minimum) gain on [start - 1 - half, stop + half), clipped to the file
         lo, hi = max(0, start - 1 - half), min(total, stop + half)
-        needed = _needed(peak_envelope_at(samples, max(0, lo - half), min(total, hi + half)) * gain, ceiling)
-        held = minimum_filter1d(needed, width, mode="nearest")[lo - max(0, lo - half) :][: hi - lo]
+        reach = max(0, lo - half)
+        needed = _needed_between(samples, peaks, reach, min(total, hi + half), gain, ceiling)
+        held = minimum_filter1d(needed, width, mode="nearest")[lo - reach :][: hi - lo]
         # the window's edges as uniform_filter1d's "nearest" mode extends them
         entering = held[np.clip(np.arange(start, stop) + half, lo, hi - 1) - lo].astype(np.float64)
         leaving = held[np.clip(np.arange(start, stop) - 1 - half, lo, hi - 1) - lo].astype(np.float64)
@@ -111,6 +136,5 @@ def levelled_blocks(samples: NDArray[np.float32], gain_db: float, ceiling_db: fl
             steps[0] = np.add.accumulate(first)[-1]  # the first window, summed in order
         sums = np.cumsum(np.concatenate([[running], steps]))[1:]
         running = float(sums[-1])
-        mine = needed[start - max(0, lo - half) :][: stop - start]
-        curve = np.minimum((sums / width).astype(np.float32), mine) * gain
+        curve = np.minimum((sums / width).astype(np.float32), needed[start - reach :][: stop - start]) * gain
         yield samples[start:stop] * curve[:, None]

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from . import decode
 from .decode import RATE, Audio
-from .dynamics import levelled_blocks, trim_silence
+from .dynamics import chunk_peaks, levelled_blocks, trim_silence
 from .encode import bitrate_kbps, encode_mp3
 from .errors import MasteringError
 from .loudness import BLOCK_S, LoudnessMeter, PeakMeter
@@ -119,13 +119,14 @@ def master_source(recording: decode.Source, tags: EpisodeTags, *, trim: bool = T
     return _encode_verified(audio, tags, source, shown, head / RATE, tail / RATE)
 
 
-def _level(audio: Audio, gain_db: float, ceiling_db: float, target: float) -> tuple[float, float]:
+def _level(audio: Audio, peaks: NDArray[np.float32], gain_db: float, ceiling_db: float,
+           target: float) -> tuple[float, float]:
     """The gain that puts the samples at `target` LUFS once their true peak is limited to ceiling_db,
     and the gain to start from next time (the same, unless GAIN_STEPS ran out first)."""
     for _ in range(GAIN_STEPS):
         used = gain_db
         meter = LoudnessMeter(RATE, audio.channels)
-        for block in levelled_blocks(audio.samples, used, ceiling_db, RATE):
+        for block in levelled_blocks(audio.samples, peaks, used, ceiling_db, RATE):
             meter.add(block)
         off = target - meter.integrated()
         if abs(off) <= LOUDNESS_STEP_LU:
@@ -140,10 +141,11 @@ def _encode_verified(audio: Audio, tags: EpisodeTags, source: Measurement, shown
     ceiling, target = PCM_CEILING_DBTP, TARGET_LUFS
     duration_ms = round(audio.seconds * 1000)
     check_chapters(tags.chapters, duration_ms)  # before the slow part
+    peaks = chunk_peaks(audio.samples)
     gain_db = TARGET_LUFS - source.loudness_lufs
     for _ in range(ENCODE_TRIES):
-        used, gain_db = _level(audio, gain_db, ceiling, target)
-        levelled = levelled_blocks(audio.samples, used, ceiling, RATE)  # again: cheaper than keeping a copy
+        used, gain_db = _level(audio, peaks, gain_db, ceiling, target)
+        levelled = levelled_blocks(audio.samples, peaks, used, ceiling, RATE)  # again: cheaper than keeping a copy
         mp3 = tag_mp3(encode_mp3(levelled, RATE, audio.channels), tags, duration_ms)
         published = measure_mp3(mp3, shown)
         over = published.true_peak_dbtp - MAX_TRUE_PEAK_DBTP
