@@ -85,8 +85,11 @@ def apply_gain(samples: NDArray[np.float32], envelope: NDArray[np.float32], gain
 
 def chunk_peaks(samples: NDArray[np.float32]) -> NDArray[np.float32]:
     """The largest value of peak_envelope(samples) in each CHUNK samples: where the limiter may act."""
-    peaks = [peak_envelope_at(samples, start, min(len(samples), start + BLOCK)) for start in range(0, len(samples), BLOCK)]
-    return np.concatenate([np.pad(env, (0, -len(env) % CHUNK)).reshape(-1, CHUNK).max(axis=1) for env in peaks])
+    peaks = [np.zeros(0, np.float32)]
+    for start in range(0, len(samples), BLOCK):  # a block's envelope at a time: the whole is half a gigabyte
+        env = peak_envelope_at(samples, start, min(len(samples), start + BLOCK))
+        peaks.append(np.pad(env, (0, -len(env) % CHUNK)).reshape(-1, CHUNK).max(axis=1))
+    return np.concatenate(peaks)
 
 
 def _needed_between(samples: NDArray[np.float32], peaks: NDArray[np.float32], lo: int, hi: int,
