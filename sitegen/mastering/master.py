@@ -1,16 +1,20 @@
 """Mastering: a recording (a file, or PCM from the narrator) to the published MP3, verified.
 
-  decode.read_recording / as_audio   the samples, as float
-  decode.to_published                44.1 kHz; mono or stereo
+  decode.file_source / pcm_source   the recording, readable block by block
+  decode.read_published              44.1 kHz float32; mono or stereo (the one full-length copy)
   dynamics.trim_silence              under a second of silence at each end
-  dynamics.apply_gain                -16 LUFS, peaks limited to the PCM ceiling (true peak)
+  dynamics.levelled_blocks           -16 LUFS, peaks limited to the PCM ceiling (true peak)
   encode.encode_mp3, tags.tag_mp3    CBR MP3 with its ID3v2.4 tag and chapters
-  _verify                            the MP3 decoded again and measured; if encoding pushed the
+  _encode_verified                   the MP3 decoded again and measured; if encoding pushed the
                                      true peak over -1 dBTP, limit harder and encode again
+
+Everything after reading works a block at a time (the meters, the limiter, the encoder, the check
+of the MP3), so a 45-minute stereo episode needs about its samples' gigabyte, not five times it.
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,10 +23,10 @@ from numpy.typing import NDArray
 
 from . import decode
 from .decode import RATE, Audio
-from .dynamics import apply_gain, trim_silence
+from .dynamics import chunk_peaks, levelled_blocks, trim_silence
 from .encode import bitrate_kbps, encode_mp3
 from .errors import MasteringError
-from .loudness import BLOCK_S, integrated_loudness, peak_envelope, true_peak_dbtp
+from .loudness import BLOCK_S, LoudnessMeter, PeakMeter
 from .tags import EpisodeTags, check_chapters, tag_mp3
 
 TARGET_LUFS = -16.0
@@ -54,19 +58,38 @@ class Mastered:
     trimmed_end_s: float
 
 
+def measure_blocks(blocks: Iterable[NDArray[np.float32]], rate: int) -> Measurement:
+    """Integrated loudness and true peak of audio given block by block (the same figures as for the whole)."""
+    loud: LoudnessMeter | None = None
+    peak: PeakMeter | None = None
+    for block in blocks:
+        if loud is None or peak is None:
+            loud, peak = LoudnessMeter(rate, block.shape[1]), PeakMeter(block.shape[1])
+        loud.add(block)
+        peak.add(block)
+    if loud is None or peak is None:
+        return Measurement(-math.inf, -math.inf, 0.0, rate, 0)
+    return Measurement(loud.integrated(), peak.dbtp(), loud.frames / rate, rate, peak.channels)
+
+
 def measure(audio: Audio) -> Measurement:
-    loudness = integrated_loudness(audio.samples, audio.rate) if audio.seconds >= BLOCK_S else -math.inf
-    return Measurement(loudness, true_peak_dbtp(audio.samples), audio.seconds, audio.rate, audio.channels)
+    return measure_blocks(_blocks(audio.samples), audio.rate)
 
 
 def measure_mp3(data: bytes, shown: str) -> Measurement:
     """Loudness and true peak of an MP3 (or any audio file's bytes) as a player decodes it."""
-    return measure(decode.decode_bytes(data, shown))
+    source = decode.bytes_source(data, shown)
+    return measure_blocks(source.blocks(), source.rate)
+
+
+def _blocks(samples: NDArray[np.float32]) -> Iterator[NDArray[np.float32]]:
+    for start in range(0, len(samples), decode.BLOCK):
+        yield samples[start : start + decode.BLOCK]
 
 
 def master_file(path: Path, tags: EpisodeTags) -> Mastered:
     """Master a WAV, FLAC, MP3 or M4A recording; raises MasteringError naming the file."""
-    return master_audio(decode.read_recording(path), tags, shown=str(path))
+    return master_source(decode.file_source(path), tags)
 
 
 def master_pcm(samples: NDArray[np.floating] | NDArray[np.integer], rate: int, tags: EpisodeTags, *,
@@ -75,14 +98,15 @@ def master_pcm(samples: NDArray[np.floating] | NDArray[np.integer], rate: int, t
 
     trim=False keeps the ends as they are, for a caller (the narrator) whose silences are already
     short and whose cue times must not move."""
-    return master_audio(decode.as_audio(samples, rate), tags, shown=shown, trim=trim)
+    return master_source(decode.pcm_source(samples, rate, shown), tags, trim=trim)
 
 
-def master_audio(audio: Audio, tags: EpisodeTags, *, shown: str, trim: bool = True) -> Mastered:
+def master_source(recording: decode.Source, tags: EpisodeTags, *, trim: bool = True) -> Mastered:
+    shown = recording.shown
+    audio = decode.read_published(recording)
     if audio.seconds < BLOCK_S:
         raise MasteringError(f"{shown}: lasts {audio.seconds:.2f} s, too short to measure its loudness "
                              f"(at least {BLOCK_S} s); check that it is the whole recording")
-    audio = decode.to_published(audio, shown)
     source = measure(audio)  # at 44.1 kHz: resampling changes neither loudness nor peaks that matter
     if not math.isfinite(source.loudness_lufs):
         raise MasteringError(f"{shown}: is silent (nothing above -70 LUFS); check the microphone input "
@@ -95,16 +119,20 @@ def master_audio(audio: Audio, tags: EpisodeTags, *, shown: str, trim: bool = Tr
     return _encode_verified(audio, tags, source, shown, head / RATE, tail / RATE)
 
 
-def _level(audio: Audio, envelope: NDArray[np.float32], gain_db: float, ceiling_db: float,
-           target: float) -> tuple[NDArray[np.float32], float]:
-    """The samples at `target` LUFS with their true peak limited to ceiling_db; and the gain that took."""
+def _level(audio: Audio, peaks: NDArray[np.float32], gain_db: float, ceiling_db: float,
+           target: float) -> tuple[float, float]:
+    """The gain that puts the samples at `target` LUFS once their true peak is limited to ceiling_db,
+    and the gain to start from next time (the same, unless GAIN_STEPS ran out first)."""
     for _ in range(GAIN_STEPS):
-        levelled = apply_gain(audio.samples, envelope, gain_db, ceiling_db, RATE)
-        off = target - integrated_loudness(levelled, RATE)
+        used = gain_db
+        meter = LoudnessMeter(RATE, audio.channels)
+        for block in levelled_blocks(audio.samples, peaks, used, ceiling_db, RATE):
+            meter.add(block)
+        off = target - meter.integrated()
         if abs(off) <= LOUDNESS_STEP_LU:
             break
         gain_db += off  # limiting took some loudness away: turn up a little more
-    return levelled, gain_db
+    return used, gain_db
 
 
 def _encode_verified(audio: Audio, tags: EpisodeTags, source: Measurement, shown: str,
@@ -113,12 +141,12 @@ def _encode_verified(audio: Audio, tags: EpisodeTags, source: Measurement, shown
     ceiling, target = PCM_CEILING_DBTP, TARGET_LUFS
     duration_ms = round(audio.seconds * 1000)
     check_chapters(tags.chapters, duration_ms)  # before the slow part
-    envelope = peak_envelope(audio.samples)
+    peaks = chunk_peaks(audio.samples)
     gain_db = TARGET_LUFS - source.loudness_lufs
     for _ in range(ENCODE_TRIES):
-        levelled, gain_db = _level(audio, envelope, gain_db, ceiling, target)
-        mp3 = tag_mp3(encode_mp3(levelled, RATE), tags, duration_ms)
-        del levelled  # not needed while the MP3 is decoded and measured
+        used, gain_db = _level(audio, peaks, gain_db, ceiling, target)
+        levelled = levelled_blocks(audio.samples, peaks, used, ceiling, RATE)  # again: cheaper than keeping a copy
+        mp3 = tag_mp3(encode_mp3(levelled, RATE, audio.channels), tags, duration_ms)
         published = measure_mp3(mp3, shown)
         over = published.true_peak_dbtp - MAX_TRUE_PEAK_DBTP
         off = TARGET_LUFS - published.loudness_lufs
