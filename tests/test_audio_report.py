@@ -63,3 +63,5 @@ def test_spellings_are_not_errors_but_mishearings_are() -> None:
     said = "Welcome to Retro Stride: retro walking, ten kilometres a week."
     assert audio_report.word_error_rate(said, "Welcome to RetroStride, retrowalking, 10 km a week.") == 0.0
     assert audio_report.word_error_rate(said, "Welcome to RetroStride, retrowalking, 10 km a weak.") > 0
+    halves = "About two and a half percent, over one and a half kilometres."
+    assert audio_report.word_error_rate(halves, "About 2 and a half percent, over 1 and a half kilometers.") == 0.0

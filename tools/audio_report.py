@@ -67,8 +67,13 @@ def _normaliser() -> Any:
 # Whisper writes the show's name and the retro- compounds as one word ("retrostride") and
 # kilometres as "km": spellings, not mishearings, so both texts are brought to one spelling,
 # as Whisper's own normaliser does for British and American spellings.
+# Whisper's normaliser also turns "two and a half percent" into "2.5%" but leaves Whisper's own
+# "2 and a half percent" (and "one and a half" becomes "one.5"): one form for both.
 _SPELLINGS = ((re.compile(r"\bretro(stride|walking|running|training)\b"), r"retro \1"),
-              (re.compile(r"\bkm\b"), "kilometers"))
+              (re.compile(r"\bkm\b"), "kilometers"),
+              (re.compile(r"\bone(?:\.5| and a half)\b"), "1.5"),
+              (re.compile(r"\b(\d+) and a half\b"), r"\1.5"),
+              (re.compile(r"\b(\d+(?:\.\d+)?) percent\b"), r"\1%"))
 
 
 def normalise_text(text: str) -> str:
