@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .convert import Context, FieldError, boolean, feed_url, no_space, one_of, text, uuid_text
 from .frontmatter import Key
 from .models import Location, Person
-from .podcast_fields import LICENSE, PODROLL, SHOW_PERSONS, TXT, UPDATE_FREQUENCY, License, RemoteItem, Txt, UpdateFrequency, location
+from .podcast_fields import (LICENSE, PODROLL, SHOW_PERSONS, TXT, UPDATE_FREQUENCY, License, RemoteItem, Txt, UpdateFrequency,
+                             location, short_text)
 from .mediaconfig import SECRET_KEYS, MEDIA_FIELDS, MediaConfig, enclosure_prefix, make_media_config, media_problems
 from .narration_spec import NARRATION_FIELDS, Voice, narration_problems
-from .podcast_spec import MAX_TEXT, PODCAST_GUID_NAMESPACE, podcast_guid_for
+from .podcast_spec import PODCAST_GUID_NAMESPACE, podcast_guid_for
 from .problems import BuildError, Problem
 from .schema import Field, parse_fields, table_list
 
@@ -134,14 +135,6 @@ def _language(value: Any, ctx: Context) -> str:
     return value
 
 
-def _short_text(value: Any, ctx: Context) -> str:
-    """Text of a `podcast:funding` or `podcast:person`: the spec allows 128 characters."""
-    value = text(value, ctx)
-    if len(value) > MAX_TEXT:
-        raise FieldError(f"{len(value)} characters; the Podcasting 2.0 spec allows at most {MAX_TEXT}, shorten it")
-    return value
-
-
 def _zone(value: Any, ctx: Context) -> ZoneInfo:
     try:
         return ZoneInfo(text(value, ctx))
@@ -242,14 +235,14 @@ PODCAST_FIELDS = (
     _str("copyright", "Copyright line."),
     Field("locked", boolean, False, "`podcast:locked`: refuse imports to other hosts.", "true", True),
     Field("categories", _categories, True, "Apple categories, most important first.", '[["Sports", "Running"]]'),
-    Field("funding", table_list((Field("url", feed_url, True, "", ""), Field("text", _short_text, True, "", "")), lambda v: Funding(**v)), False, "`podcast:funding` links: url and text (at most 128 characters).", "[]", ()),
+    Field("funding", table_list((Field("url", feed_url, True, "", ""), Field("text", short_text, True, "", "")), lambda v: Funding(**v)), False, "`podcast:funding` links: url and text (at most 128 characters).", "[]", ()),
     Field("persons", SHOW_PERSONS, False, "`podcast:person` for the show's own people, restated on every episode: name, role (default host) and group (default cast) from the Podcasting 2.0 taxonomy, href, img. Each gets a page at /people/<name>/ listing the episodes.", "[]", ()),
     Field("apps", _apps, False, "Subscribe links per app.", "{}", ()),
     Field("new_feed_url", feed_url, False, "Set only when moving the feed: itunes:new-feed-url.", '"https://..."'),
-    Field("image_alt", _short_text, False, "What the show art shows, for `podcast:image` alt (at most 128 characters).", '"..."'),
+    Field("image_alt", short_text, False, "What the show art shows, for `podcast:image` alt (at most 128 characters).", '"..."'),
     Field("hub", feed_url, False, "The WebSub hub the feed names (`atom:link rel=hub`); `build.py ping` tells it of each change.", f'"{DEFAULT_HUB}"', DEFAULT_HUB),
     Field("podping", boolean, False, "`podcast:podping usesPodping=\"true\"`: apps learn of new episodes through Podping, so they need not poll.", "true", False),
-    Field("txt", TXT, False, f"`podcast:txt` entries: text (at most 4,000 characters) and an optional one-word purpose, such as applepodcastsverify with the token Apple gives.", '[{ purpose = "applepodcastsverify", text = "..." }]', ()),
+    Field("txt", TXT, False, "`podcast:txt` entries: text (at most 4,000 characters) and an optional one-word purpose, such as applepodcastsverify with the token Apple gives.", '[{ purpose = "applepodcastsverify", text = "..." }]', ()),
     Field("license", LICENSE, False, "`podcast:license`: name (an SPDX identifier such as cc-by-4.0) and url (needed when the name is not an SPDX identifier).", '{ name = "cc-by-4.0", url = "https://creativecommons.org/licenses/by/4.0/" }'),
     Field("location", location, False, "`podcast:location` of the show: name, rel (subject or creator), geo, osm, country.", '{ name = "London, UK", rel = "creator" }'),
     Field("podroll", PODROLL, False, "`podcast:podroll`: shows you recommend, each feed_guid (its `podcast:guid`), optional feed_url and title.", '[{ feed_guid = "...", title = "..." }]', ()),

@@ -7,8 +7,7 @@ generates the authoring reference and the `new` command's templates.
 from __future__ import annotations
 
 from .convert import (
-    PLACES, Context, Converter, FieldError, boolean, byte_length, chapters, clock, content_refs, did_you_mean, local_file,
-    media_ref, moment, nonempty_text_list, one_of, places, plain_text, positive_int, references, tags, text, text_list,
+    PLACES, boolean, byte_length, chapters, clock, content_refs, local_file, media_ref, moment, nonempty_text_list, one_of, places, plain_text, positive_int, references, tags, text, text_list,
     uuid_text,
 )
 from .fields import Field, FieldProblem, parse_fields, table_list
