@@ -17,6 +17,8 @@ import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
 
+from .markdown_inline import use_skipping_inline
+
 # "smarty" (curly quotes) alone doubled the time per post, so authors type their own typography.
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists", "toc"]
 _CONFIG = {"toc": {"permalink": False}}
@@ -120,6 +122,7 @@ class _SiteLinks(Treeprocessor):
 class _Renderer:
     def __init__(self) -> None:
         self.md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_CONFIG, output_format="html")
+        use_skipping_inline(self.md)  # the same HTML, a third less time
         self.links = _SiteLinks(self.md)
         self.md.treeprocessors.register(self.links, "site_links", 1)
 
