@@ -34,10 +34,6 @@ def racy(mtime_ns: int, now_ns: int) -> bool:
     return mtime_ns > now_ns - window
 
 
-def trusted_stat(st: os.stat_result, now_ns: int) -> tuple[int, int] | None:
-    """The (size, mtime) worth recording, or None when the file is too new to trust its mtime."""
-    return None if racy(st.st_mtime_ns, now_ns) else (st.st_size, st.st_mtime_ns)
-
 
 FileId = tuple[str, int, str]  # (project-relative path, size, sha256 of the bytes); (path, -1, "") when missing
 HashRecord = dict[str, tuple[int, int, str]]  # project-relative path -> (size, mtime_ns, sha256)

@@ -10,14 +10,14 @@ import os
 import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from .art import check_art
 from .assets import link_problem
 from .cache import DocCache
 from .codec import Codec
 from .config import SiteConfig
-from .fingerprint import ContentIds, FileId, digest, stat_sig, trusted_stat
+from .fingerprint import ContentIds, FileId, digest, racy, stat_sig
 from .manifest import Manifest, ManifestEntry
 from .media import MediaError, read_audio_infos, read_transcript
 from .models import compact
@@ -30,10 +30,14 @@ PARALLEL_FROM = 64  # below this, starting processes costs more than it saves
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    path: Path
+    folder: Path
     rel: str
     section: str
     slug: str | None  # None: the file name does not fit the section's pattern
+
+    @property
+    def path(self) -> Path:  # made when needed: most files of a rebuild are never opened
+        return self.folder / posixpath.basename(self.rel)
 
 
 @compact
@@ -73,7 +77,7 @@ def list_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
             if is_link and (linked := link_problem(folder / name, root)) is not None:
                 problems.append(Problem(f"content/{section}/{name}", 0, linked))
             elif not name.startswith(("_", ".")):
-                files.append(SourceFile(folder / name, f"content/{section}/{name}", section, slug_from_name(name, section)))
+                files.append(SourceFile(folder, f"content/{section}/{name}", section, slug_from_name(name, section)))
     for stray in sorted(content.glob("*.md")) if content.is_dir() else ():
         problems.append(Problem(rel(stray, root), 0, f"not in a section; move it into content/{'|'.join(SECTIONS)}/"))
     return files, problems
@@ -84,30 +88,35 @@ DOC_CODEC = Codec(Loaded)
 
 
 def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now_ns: int,
-               meanwhile: Callable[[], None] = lambda: None, manifest: Manifest = Manifest()) -> tuple[list[Loaded], DocCache]:
+               meanwhile: Callable[[], None] = lambda: None, manifest: Manifest = Manifest(),
+               seen: Mapping[str, tuple[int, int]] | None = None) -> tuple[list[Loaded], DocCache]:
     """Parse what changed, reuse the rest; returns the documents and the cache to keep for next time. A file whose size and
     mtime match what the cache trusts is not even read; others are read and compared by digest.
     `now_ns` is the build's one clock, read before any input was: a file modified within the
     clock's resolution of it is compared by content next time, never trusted by its stat.
     `meanwhile` runs in this process while worker processes parse (or before a serial parse).
     An entry of content/media.json is part of what a file was parsed from: only the files whose
-    entries changed are parsed again when the manifest does."""
+    entries changed are parsed again when the manifest does. `seen`: (size, mtime) of files the
+    build already stat'ed, by path, taken before anything was read (so an edit made since is seen next time)."""
     out: dict[str, Loaded] = {}
     stats: dict[str, tuple[int, int]] = {}
     misses: list[tuple[SourceFile, str]] = []
     ids = ContentIds(config.root, cache.media, now_ns)
+    seen = seen or {}
     for f in files:
-        st = f.path.stat()
+        if (sig := seen.get(f.rel)) is None:
+            st = f.path.stat()
+            sig = (st.st_size, st.st_mtime_ns)
         hit: Loaded | None = cache.docs.get(f.rel)
         fresh = hit is not None and _still_valid(hit, ids, manifest)
-        if hit is not None and fresh and cache.stats.get(f.rel) == (st.st_size, st.st_mtime_ns):
+        if hit is not None and fresh and cache.stats.get(f.rel) == sig:
             out[f.rel] = hit
-            stats[f.rel] = cache.stats[f.rel]
+            stats[f.rel] = sig
             continue
         # a file over the cap is refused by its reader: never read it whole here
-        content = digest(f.path.read_bytes()) if st.st_size <= MAX_FILE_BYTES else digest("too large", st.st_size, st.st_mtime_ns)
-        if (trusted := trusted_stat(st, now_ns)) is not None:
-            stats[f.rel] = trusted
+        content = digest(f.path.read_bytes()) if sig[0] <= MAX_FILE_BYTES else digest("too large", *sig)
+        if not racy(sig[1], now_ns):  # too new to trust its mtime: compared by content next time
+            stats[f.rel] = sig
         if hit is not None and fresh and hit.content == content:
             out[f.rel] = hit
         else:

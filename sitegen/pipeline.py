@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
@@ -28,6 +28,7 @@ from .options import BuildOptions, BuildResult, unchanged_result
 from .outputdir import check_output_folder
 from .outputs import plan_outputs
 from .pieces import Pieces, Written
+from .preview import changed_sources, write_first_pages
 from .problems import Problem
 from .schedule import LARGE_ARCHIVE, NoWriter, make_outputs, stale_outputs
 from .sources import read_source, read_yaml
@@ -52,12 +53,15 @@ def _quiet(_: str) -> None:
 
 
 def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None = None, docs: DocCache | None = None,
-          written: Callable[[], None] = lambda: None) -> BuildResult:
+          written: Callable[[tuple[str, ...] | None], None] = lambda changed: None,
+          first: Callable[[tuple[str, ...]], None] | None = None) -> BuildResult:
     """`inputs`: what the caller already read with read_inputs() (and found not current).
     `docs`: the parsed documents as the last build in this process left them (its result's
     `docs`), so a warm process (serve) does not decode thousands of them from the cache again.
-    `written` runs as soon as the new output is in place, before the build record is written
-    (serve reloads open pages then)."""
+    `written` runs as soon as the new output is in place, before the build record is written,
+    with the files that changed (None: possibly all); serve reloads open pages then.
+    `first` (serve only): the edited files' own pages are put in place before everything
+    else, then `first` runs with their names (see preview.py)."""
     started = time.perf_counter()
     if inputs is None:
         inputs = read_inputs(opts)
@@ -68,8 +72,11 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
                         inputs.index.outputs if inputs.index.out_dir == inputs.out_key else ())
     cached = docs if docs is not None and opts.cache else read_doc_cache(inputs.cache_dir, DOC_CODEC) if opts.cache else DocCache()
     site, loaded, kept = read_site(opts, inputs, cached, progress)
-    outputs = write_outputs(opts, inputs, site, loaded, progress)
-    written()
+    if first is not None and _patches(inputs):
+        if shown := write_first_pages(site, opts.root, inputs.out_dir, changed_sources(loaded, cached)):
+            first(shown)
+    outputs, changed = write_outputs(opts, inputs, site, loaded, progress)
+    written(changed)
     warnings = write_build_record(opts, inputs, loaded, kept, outputs) if opts.cache else ()
     parsed = sum(cached.docs.get(e.rel) is not e for e in loaded)
     # What the cache file now holds, for the next build in this process (none when it could not be written)
@@ -85,26 +92,33 @@ def read_site(opts: BuildOptions, inputs: Inputs, docs: DocCache, progress: Prog
     # A build that must make the PDFs loads their engine while workers parse, not once per PDF
     # worker; not for a large archive, where every worker would inherit its 25 MB.
     cold_pdf = opts.pdf and len(files) < LARGE_ARCHIVE and not any(n.endswith(".pdf") for n in inputs.index.outputs)
+    seen = {rel: (size, mtime) for rel, size, mtime in inputs.sigs}  # content files are stat'ed once per build
     return load_site(opts, inputs.config, inputs.now, inputs.now_ns, files, stray, docs,
-                     meanwhile=_import_pdf_engine if cold_pdf else lambda: None)
+                     meanwhile=_import_pdf_engine if cold_pdf else lambda: None, seen=seen)
 
 
-def write_outputs(opts: BuildOptions, inputs: Inputs, site: Site, loaded: list[Loaded], progress: Progress) -> Outputs:
-    """Make what changed into a staging area and put it in place; on any error the last output stays as it was."""
+def _patches(inputs: Inputs) -> bool:
+    """The last output is this cache's: patch it in place rather than write a whole new tree."""
+    return bool(inputs.index.outputs) and inputs.index.out_dir == inputs.out_key and inputs.out_dir.is_dir()
+
+
+def write_outputs(opts: BuildOptions, inputs: Inputs, site: Site, loaded: list[Loaded],
+                  progress: Progress) -> tuple[Outputs, tuple[str, ...] | None]:
+    """Make what changed into a staging area and put it in place; on any error the last output
+    stays as it was. Returns the outputs and the files that changed (None: a whole new tree)."""
     index = inputs.index
-    # Patch the last output in place when this cache knows it; otherwise write a whole new tree.
-    staging = Staging(inputs.out_dir, patch=bool(index.outputs) and index.out_dir == inputs.out_key)
+    staging = Staging(inputs.out_dir, patch=_patches(inputs))
     try:
         outputs = build_outputs(site, opts.root, loaded, previous=index.outputs, staging=staging, pdf=opts.pdf, progress=progress,
                                 last_output=opts.root / index.out_dir if index.out_dir else None,
                                 cache_dir=inputs.cache_dir if opts.cache else None)
         if staging.patch:
             forget_index(inputs.cache_dir)  # a patch stopped midway must not look like a finished build
-        staging.commit(outputs.digests, index.outputs)
+        changed = staging.commit(outputs.digests, index.outputs)
     except BaseException:
         staging.discard()
         raise
-    return outputs
+    return outputs, changed
 
 
 def write_build_record(opts: BuildOptions, inputs: Inputs, loaded: list[Loaded], docs: DocCache, outputs: Outputs) -> tuple[str, ...]:
@@ -141,8 +155,10 @@ def check(opts: BuildOptions) -> BuildResult:
 
 
 def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int, files: list[SourceFile], stray: list[Problem],
-              docs: DocCache, meanwhile: Callable[[], None] = lambda: None) -> tuple[Site, list[Loaded], DocCache]:
-    """Read and validate everything; raise BuildError listing every problem."""
+              docs: DocCache, meanwhile: Callable[[], None] = lambda: None,
+              seen: Mapping[str, tuple[int, int]] | None = None) -> tuple[Site, list[Loaded], DocCache]:
+    """Read and validate everything; raise BuildError listing every problem. `seen`: the (size,
+    mtime) of content files as the build first saw them."""
     root = opts.root
     key = config_key(config)
     if docs.config != key:  # parsed with another configuration or engine: nothing to reuse
@@ -155,7 +171,7 @@ def load_site(opts: BuildOptions, config: SiteConfig, now: datetime, now_ns: int
     good = [f for f in files if f.slug is not None]
     manifest, found = read_manifest(root)  # content/media.json: audio published outside the repository
     problems += found
-    loaded, docs = load_items(good, config, docs, now_ns, meanwhile, manifest)
+    loaded, docs = load_items(good, config, docs, now_ns, meanwhile, manifest, seen)
     art_problems, art = _show_art(root, config, docs.art, now_ns)
     known = frozenset(f"{f.section}/{f.slug}" for f in good)
     site = assemble_site(config, loaded, read_program(root), now, line_of=_line_finder(root, good), drafts=opts.drafts,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Collection
 
 from .models import Article, Drill, Episode, Page, Person, Post, Program, Site, Tag
 from .problems import BuildError, Problem
@@ -156,17 +156,14 @@ class PageSpec:
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
-    pages = _fixed_pages(site) + _episode_pages(site)
-    for a in site.articles:
-        drills = tuple(d for d in site.drills if a.ref in d.related)
-        pages.append(PageSpec(a.url, ArticlePage(a, drills), a.source, a.title, a.summary))
-    for d in site.drills:
-        related = tuple(x for x in site.episodes + site.articles if x.ref in d.related)
-        pages.append(PageSpec(d.url, DrillPage(d, related), d.source, d.title, d.summary))
+    pages = _fixed_pages(site)
+    for i in range(len(site.episodes)):
+        pages += _episode_pages(site, i)
+    pages += [_article_page(site, a) for a in site.articles]
+    pages += [_drill_page(site, d) for d in site.drills]
     for t in site.tags:
         pages.append(PageSpec(t.url, TagPage(t), f"tag {t.name!r}", f"Topic: {t.name}", f"Episodes and articles about {t.name}."))
-    for p in site.pages:
-        pages.append(PageSpec(p.url, DocPage(p), p.source, p.title, p.summary))
+    pages += [_doc_page(p) for p in site.pages]
     for person, episodes in people(site):
         pages.append(PageSpec(person.url, PersonPage(person, episodes), f"person {person.name!r}", person.name,
                               f"Episodes of {site.config.title} with {person.name} ({person.role})."))
@@ -196,20 +193,46 @@ def _fixed_pages(site: Site) -> list[PageSpec]:
     ]
 
 
-def _episode_pages(site: Site) -> list[PageSpec]:
-    """Each episode's page, linked to its neighbours, and its transcript's page when it has one."""
+def own_pages(site: Site, sources: Collection[str]) -> list[PageSpec]:
+    """The pages that show one of these content files' own item (an episode's and its
+    transcript's, an article's, a drill's, a standalone page's), as plan_pages() plans them,
+    without planning the rest."""
     pages = []
-    episodes = site.episodes
-    for i, ep in enumerate(episodes):
-        newer = episodes[i - 1] if i > 0 else None
-        older = episodes[i + 1] if i + 1 < len(episodes) else None
-        drills = tuple(d for d in site.drills if ep.ref in d.related)
-        ep_people = _episode_people(site, ep)
-        pages.append(PageSpec(ep.url, EpisodePage(ep, newer, older, drills, ep_people), ep.source, ep.title, ep.summary))
-        if ep.transcript:
-            pages.append(PageSpec(ep.transcript_page_url, TranscriptPage(ep), ep.source,
-                                  f"Transcript: {ep.title}", f"Full transcript of the episode {ep.title}."))
+    for i, ep in enumerate(site.episodes):
+        if ep.source in sources:
+            pages += _episode_pages(site, i)
+    pages += [_article_page(site, a) for a in site.articles if a.source in sources]
+    pages += [_drill_page(site, d) for d in site.drills if d.source in sources]
+    pages += [_doc_page(p) for p in site.pages if p.source in sources]
     return pages
+
+
+def _episode_pages(site: Site, i: int) -> list[PageSpec]:
+    """The i-th episode's page, linked to its neighbours, and its transcript's page when it has one."""
+    episodes = site.episodes
+    ep = episodes[i]
+    newer = episodes[i - 1] if i > 0 else None
+    older = episodes[i + 1] if i + 1 < len(episodes) else None
+    drills = tuple(d for d in site.drills if ep.ref in d.related)
+    pages = [PageSpec(ep.url, EpisodePage(ep, newer, older, drills, _episode_people(site, ep)), ep.source, ep.title, ep.summary)]
+    if ep.transcript:
+        pages.append(PageSpec(ep.transcript_page_url, TranscriptPage(ep), ep.source,
+                              f"Transcript: {ep.title}", f"Full transcript of the episode {ep.title}."))
+    return pages
+
+
+def _article_page(site: Site, a: Article) -> PageSpec:
+    drills = tuple(d for d in site.drills if a.ref in d.related)
+    return PageSpec(a.url, ArticlePage(a, drills), a.source, a.title, a.summary)
+
+
+def _drill_page(site: Site, d: Drill) -> PageSpec:
+    related = tuple(x for x in site.episodes + site.articles if x.ref in d.related)
+    return PageSpec(d.url, DrillPage(d, related), d.source, d.title, d.summary)
+
+
+def _doc_page(p: Page) -> PageSpec:
+    return PageSpec(p.url, DocPage(p), p.source, p.title, p.summary)
 
 
 def _episode_people(site: Site, ep: Episode) -> tuple[Person, ...]:

@@ -23,6 +23,7 @@ from .outputs import Output, Plan
 from .plan import PageSpec
 from .render import compile_templates, make_environment, render_pages
 from .seo import structured_data
+from .urls import Urls
 
 LARGE_ARCHIVE = 2000  # posts from which the feed and search index take tens of MB to build
 GUIDE = "guide/index.html"
@@ -78,7 +79,7 @@ def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Write
     """Render every stale output into `writer`, carry over the kept ones, copy the published files.
     PDFs the cache (`cache_dir`) keeps under their key are copied, not made again."""
     templates = make_environment(root / "templates", plan.template_digest)
-    render = partial(_render, site, plan, templates, _template_globals(site, plan))
+    render = partial(_render, site, plan, templates, template_globals(site, plan.urls))
     pages = [o.page for o in stale.make if o.page is not None]
     counts, jobs, heavy, pages = _pdf_jobs(site, plan, stale, writer, render, pages, progress, cache_dir)
     progress(f"rendering {len(pages)} of {len(plan.pages)} pages" + (f" and {len(heavy)} PDF guide(s)" if heavy else ""))
@@ -137,8 +138,9 @@ def _generated_jobs(site: Site, stale: Stale, writer: Writer, heavy: set[int], f
     return jobs
 
 
-def _template_globals(site: Site, plan: Plan) -> dict[str, Any]:
-    c, urls = site.config, plan.urls
+def template_globals(site: Site, urls: Urls) -> dict[str, Any]:
+    """What every template may call besides the page's own variables."""
+    c = site.config
     return {
         "structured_data": lambda page: structured_data(page, site, urls),
         "qr_svg": qr_svg,

@@ -108,17 +108,17 @@ class Staging:
             raise _write_error(old, exc) from exc
         return 1, 0
 
-    def commit(self, wanted: Collection[str] = (), previous: Collection[str] = ()) -> None:
+    def commit(self, wanted: Collection[str] = (), previous: Collection[str] = ()) -> tuple[str, ...] | None:
         """Publish. In patch mode `wanted` names every file of the new output and `previous` every
         file of the last one: those no longer wanted are deleted (files added by hand stay until
-        the next full build)."""
+        the next full build). Returns the files written or deleted; None for a whole new tree."""
         if self.patch:
-            _patch(self.tmp, self.out_dir, set(previous) - set(wanted))
-        else:
-            try:
-                _swap(self.tmp, self.out_dir)
-            except OSError as exc:
-                raise _write_error(self.out_dir, exc) from exc
+            return _patch(self.tmp, self.out_dir, set(previous) - set(wanted))
+        try:
+            _swap(self.tmp, self.out_dir)
+        except OSError as exc:
+            raise _write_error(self.out_dir, exc) from exc
+        return None
 
     def discard(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -186,9 +186,10 @@ class _Journal:
 _journals: dict[Path, _Journal] = {}  # the patch under way, per output folder
 
 
-def _patch(tmp: Path, out_dir: Path, unwanted: set[str]) -> None:
+def _patch(tmp: Path, out_dir: Path, unwanted: set[str]) -> tuple[str, ...]:
     """Move each staged file into place (atomic per file), then delete the unwanted and the
-    folders they leave empty; on any error, or Ctrl+C, put back everything and raise."""
+    folders they leave empty; on any error, or Ctrl+C, put back everything and raise. Returns
+    the files moved or deleted."""
     top = len(str(tmp)) + 1
     staged = [os.path.join(folder, f)[top:] for folder, _, files in os.walk(tmp) for f in files]
     _check_writable(out_dir, staged + sorted(unwanted))
@@ -223,6 +224,7 @@ def _patch(tmp: Path, out_dir: Path, unwanted: set[str]) -> None:
             pass
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.rmtree(journal.aside, ignore_errors=True)  # as many files as changed: no need to wait less
+    return (*staged, *sorted(unwanted))
 
 
 def _check_writable(out_dir: Path, names: list[str]) -> None:

@@ -91,3 +91,22 @@ def test_a_page_that_would_overwrite_a_section_page(slug: str, owner: str):
         plan_pages(assemble(page(slug)))
     assert [str(p) for p in caught.value.problems] == [
         f"content/pages/{slug}.md: would write {slug}/index.html, which {owner} writes too; rename one of them"]
+
+
+def test_own_pages_are_those_plan_pages_makes_for_that_file():
+    """serve shows an edited file's own pages first (sitegen/preview.py): the same pages, with the same
+    neighbours, drills and people, as the full plan gives it."""
+    from sitegen.plan import own_pages
+
+    site = small_site()
+    full = plan_pages(site)
+    sources = sorted({x.source for x in (*site.episodes, *site.articles, *site.drills, *site.pages)})
+    assert len(sources) >= 6
+    for source in sources:
+        own = own_pages(site, {source})
+        expected = [p for p in full if p.source == source]
+        assert [(p.output, p.template, p.title, p.description, p.context) for p in own] == \
+               [(p.output, p.template, p.title, p.description, p.context) for p in expected], source
+    assert {p.output for p in own_pages(site, {"content/episodes/002-two.md"})} == {
+        "episodes/two/index.html", "episodes/two/transcript/index.html"}
+    assert own_pages(site, set()) == []

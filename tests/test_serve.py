@@ -133,7 +133,8 @@ def test_rebuilds_on_change_and_reports_the_build_number(dev: DevServer, sample:
     assert outcome is not None and outcome.ok and outcome.changed == ("content/pages/about.md",)
     assert outcome.version == dev.version == 2
     assert "content/pages/about.md changed" in outcome.message
-    assert json.loads(get(dev, serve.RELOAD_PATH)[2]) == {"version": 2, "problems": [], "state": 2}
+    # Two outcomes (the edited page first, then the rest), one reload: nothing else shows the page's body
+    assert json.loads(get(dev, serve.RELOAD_PATH)[2]) == {"version": 2, "problems": [], "state": 3}
     assert b"A new closing line." in get(dev, f"{BASE}about/")[2]
     assert b'<script data-version="2" ' in get(dev, f"{BASE}about/")[2]
     # Templates, static files and site.toml are watched too.
@@ -309,6 +310,11 @@ def test_the_real_command_sees_a_save_and_stops_on_ctrl_c(sample: Path) -> None:
         while time.monotonic() < deadline and b"Saved in an editor." not in urllib.request.urlopen(url, timeout=1).read():
             time.sleep(0.05)
         assert b"Saved in an editor." in urllib.request.urlopen(url, timeout=1).read()
+        # The edited page is shown first; the rebuild ends (the third outcome) a moment later
+        state = f"http://127.0.0.1:{port}{serve.RELOAD_PATH}"
+        while time.monotonic() < deadline and json.loads(urllib.request.urlopen(state, timeout=1).read())["state"] < 3:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the run loop prints its line after the build record is kept
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=10)
     finally:
@@ -427,3 +433,65 @@ def test_paths_that_leave_the_served_folder_are_404(served: DevServer, tmp_path:
         for name in links:
             (out / name).unlink()
         (out / "about" / "alias.html").unlink()
+
+
+def _outcomes(dev: DevServer, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
+    """(version, whether the edited episode's page already had the edit) at each outcome."""
+    seen: list[tuple[int, bool]] = []
+    record = dev._outcome
+    page = dev.out_dir / "episodes" / "first-steps" / "index.html"
+
+    def spy(version: int, problems: tuple[str, ...]) -> None:
+        seen.append((version, b"Edited in the preview." in page.read_bytes()))
+        record(version, problems)
+
+    monkeypatch.setattr(dev, "_outcome", spy)
+    return seen
+
+
+def test_the_edited_page_is_shown_before_the_rest_of_the_rebuild(dev: DevServer, sample: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The episode's own page is in place and open pages reload before the feeds are made; the
+    end of the rebuild does not reload them again when no other page changed."""
+    seen = _outcomes(dev, monkeypatch)
+    feed = dev.out_dir / "podcast.xml"
+    feeds_at_first: list[bytes] = []
+    monkeypatch.setattr(dev, "_outcome", lambda v, p, spy=dev._outcome: (feeds_at_first.append(feed.read_bytes()), spy(v, p)))
+    before = feed.read_bytes()
+    source = sample / "content" / "episodes" / "001-first-steps.md"
+    touch(source, source.read_text(encoding="utf-8") + "\nEdited in the preview.\n")
+    outcome = dev.rebuild_if_changed()
+    assert outcome is not None and outcome.ok
+    assert seen == [(2, True), (2, True)]  # reloaded once, with the page already there
+    assert feeds_at_first[0] == before and b"Edited in the preview." in feed.read_bytes()  # the feed came after
+    # The output is what a build from scratch makes: the page shown first is not different
+    fresh = sample.parent / "fresh"
+    from sitegen.pipeline import BuildOptions, build
+    build(BuildOptions(root=sample, out=fresh, base_url=f"http://127.0.0.1:{dev.port}{BASE}", drafts=True, future=True,
+                       now=FIXED_NOW, pdf=False, cache=False))
+    for name in ("episodes/first-steps/index.html", "episodes/index.html", "podcast.xml", "search.json"):
+        assert (dev.out_dir / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_a_new_title_reloads_open_pages_again_when_the_lists_are_in_place(dev: DevServer, sample: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _outcomes(dev, monkeypatch)
+    source = sample / "content" / "episodes" / "001-first-steps.md"
+    text = source.read_text(encoding="utf-8")
+    touch(source, text.replace("title:", "title: Renamed,", 1) + "\nEdited in the preview.\n")
+    outcome = dev.rebuild_if_changed()
+    assert outcome is not None and outcome.ok
+    assert seen == [(2, True), (3, True)]  # the archive lists the new title: open pages reload again
+    assert b"Renamed," in (dev.out_dir / "episodes" / "index.html").read_bytes()
+
+
+def test_a_template_error_on_the_edited_page_shows_nothing_first(dev: DevServer, sample: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _outcomes(dev, monkeypatch)
+    template = sample / "templates" / "episode.html"
+    touch(template, template.read_text(encoding="utf-8").replace('<h1 class="p-name">{{ episode.title }}', '<h1 class="p-name">{{ episode.no_such_field }}'))
+    source = sample / "content" / "episodes" / "001-first-steps.md"
+    touch(source, source.read_text(encoding="utf-8") + "\nEdited in the preview.\n")
+    outcome = dev.rebuild_if_changed()
+    assert outcome is not None and not outcome.ok
+    assert seen == [(1, False)]  # one outcome, the failure; the last good page is still served

@@ -129,9 +129,20 @@ class DevServer:
                             drafts=True, future=True, now=self.now() if self.now else None, pdf=self.pdf,
                             cache_dir=self.root / ".cache" / "serve-state")  # its own: builds and previews never evict each other
         progress = self.say if self.verbose else (lambda msg: None)
+        shown: set[str] = set()
+
+        def first(names: tuple[str, ...]) -> None:  # the edited pages are in place: reload open pages now
+            shown.update(names)
+            self._outcome(self.version + 1, ())
+
+        def written(changed: tuple[str, ...] | None) -> None:
+            # Open pages reload as soon as the output is in place, not after the build record is kept;
+            # not a second time when no page changed beyond those shown first (feeds, search index).
+            pages = None if changed is None else {n for n in changed if n.endswith(".html")}
+            self._outcome(self.version + (0 if pages is not None and pages <= shown and shown else 1), ())
+
         try:
-            # open pages reload as soon as the output is in place, not after the build record is kept
-            result = build(opts, progress=progress, docs=self._docs, written=lambda: self._outcome(self.version + 1, ()))
+            result = build(opts, progress=progress, docs=self._docs, written=written, first=first)
         except BuildError as exc:
             self._outcome(self.version, tuple(str(p) for p in exc.problems))
             seconds = time.perf_counter() - started
