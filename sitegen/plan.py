@@ -139,6 +139,10 @@ class PageSpec:
     title: str = ""
     description: str = ""
     in_sitemap: bool = True
+    output: str = field(init=False, compare=False)  # the file it is written to, relative to the output folder
+
+    def __post_init__(self) -> None:  # asked for several times per page: computed once
+        object.__setattr__(self, "output", self.url + "index.html" if self.url.endswith("/") or not self.url else self.url)
 
     @property
     def template(self) -> str:
@@ -149,18 +153,36 @@ class PageSpec:
         """The variables its template receives besides the common ones: the kind's fields."""
         return {f.name: getattr(self.kind, f.name) for f in fields(self.kind)}
 
-    @property
-    def output(self) -> str:
-        """The file it is written to, relative to the output folder."""
-        return self.url + "index.html" if self.url.endswith("/") or not self.url else self.url
+
+@dataclass(frozen=True, slots=True)
+class _Related:
+    """Drills and the posts they name, looked up once per plan (not a scan of every drill for
+    every post: 20,000 posts would cost a second)."""
+
+    drills: dict[str, tuple[Drill, ...]]  # post ref -> the drills naming it, in the site's order
+    posts: dict[str, tuple[Post, ...]]  # drill slug -> the posts it names, episodes then articles, in the site's order
+
+    @staticmethod
+    def of(site: Site) -> _Related:
+        drills: dict[str, list[Drill]] = {}
+        for d in site.drills:
+            for ref in dict.fromkeys(d.related):
+                drills.setdefault(ref, []).append(d)
+        posts: dict[str, list[Post]] = {d.slug: [] for d in site.drills}
+        listed: tuple[Post, ...] = (*site.episodes, *site.articles)
+        for x in listed:
+            for d in drills.get(x.ref, ()):
+                posts[d.slug].append(x)
+        return _Related({k: tuple(v) for k, v in drills.items()}, {k: tuple(v) for k, v in posts.items()})
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
     pages = _fixed_pages(site)
+    related = _Related.of(site)
     for i in range(len(site.episodes)):
-        pages += _episode_pages(site, i)
-    pages += [_article_page(site, a) for a in site.articles]
-    pages += [_drill_page(site, d) for d in site.drills]
+        pages += _episode_pages(site, i, related)
+    pages += [_article_page(a, related) for a in site.articles]
+    pages += [_drill_page(d, related) for d in site.drills]
     for t in site.tags:
         pages.append(PageSpec(t.url, TagPage(t), f"tag {t.name!r}", f"Topic: {t.name}", f"Episodes and articles about {t.name}."))
     pages += [_doc_page(p) for p in site.pages]
@@ -198,22 +220,23 @@ def own_pages(site: Site, sources: Collection[str]) -> list[PageSpec]:
     transcript's, an article's, a drill's, a standalone page's), as plan_pages() plans them,
     without planning the rest."""
     pages = []
+    related = _Related.of(site)
     for i, ep in enumerate(site.episodes):
         if ep.source in sources:
-            pages += _episode_pages(site, i)
-    pages += [_article_page(site, a) for a in site.articles if a.source in sources]
-    pages += [_drill_page(site, d) for d in site.drills if d.source in sources]
+            pages += _episode_pages(site, i, related)
+    pages += [_article_page(a, related) for a in site.articles if a.source in sources]
+    pages += [_drill_page(d, related) for d in site.drills if d.source in sources]
     pages += [_doc_page(p) for p in site.pages if p.source in sources]
     return pages
 
 
-def _episode_pages(site: Site, i: int) -> list[PageSpec]:
+def _episode_pages(site: Site, i: int, related: _Related) -> list[PageSpec]:
     """The i-th episode's page, linked to its neighbours, and its transcript's page when it has one."""
     episodes = site.episodes
     ep = episodes[i]
     newer = episodes[i - 1] if i > 0 else None
     older = episodes[i + 1] if i + 1 < len(episodes) else None
-    drills = tuple(d for d in site.drills if ep.ref in d.related)
+    drills = related.drills.get(ep.ref, ())
     pages = [PageSpec(ep.url, EpisodePage(ep, newer, older, drills, _episode_people(site, ep)), ep.source, ep.title, ep.summary)]
     if ep.transcript:
         pages.append(PageSpec(ep.transcript_page_url, TranscriptPage(ep), ep.source,
@@ -221,14 +244,12 @@ def _episode_pages(site: Site, i: int) -> list[PageSpec]:
     return pages
 
 
-def _article_page(site: Site, a: Article) -> PageSpec:
-    drills = tuple(d for d in site.drills if a.ref in d.related)
-    return PageSpec(a.url, ArticlePage(a, drills), a.source, a.title, a.summary)
+def _article_page(a: Article, related: _Related) -> PageSpec:
+    return PageSpec(a.url, ArticlePage(a, related.drills.get(a.ref, ())), a.source, a.title, a.summary)
 
 
-def _drill_page(site: Site, d: Drill) -> PageSpec:
-    related = tuple(x for x in site.episodes + site.articles if x.ref in d.related)
-    return PageSpec(d.url, DrillPage(d, related), d.source, d.title, d.summary)
+def _drill_page(d: Drill, related: _Related) -> PageSpec:
+    return PageSpec(d.url, DrillPage(d, related.posts[d.slug]), d.source, d.title, d.summary)
 
 
 def _doc_page(p: Page) -> PageSpec:

@@ -190,7 +190,7 @@ def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset(
     global _JOBS
     _JOBS = jobs
     # Objects the workers inherit are frozen: their garbage collector never walks (and so never
-    # copies) the parent's memory.
+    # copies) the parent's memory. They stay frozen after: they live until the build ends (see build()).
     gc.freeze()
     ctx = multiprocessing.get_context("fork")
     light = [i for i in range(len(jobs)) if i not in heavy]
@@ -203,7 +203,6 @@ def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset(
             return [results[i] for i in range(len(jobs))]
     finally:
         _JOBS = []
-        gc.unfreeze()
 
 
 def _run_job(i: int) -> Counts:
