@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.models import Media, Site, Transcript
-from sitegen.plan import PageSpec, plan_pages
+from sitegen.plan import ArticlePage, DrillPage, EpisodePage, PageSpec, plan_pages
 from sitegen.problems import BuildError
 from test_assemble import article, assemble, drill, episode, page
 
@@ -110,3 +110,16 @@ def test_own_pages_are_those_plan_pages_makes_for_that_file():
     assert {p.output for p in own_pages(site, {"content/episodes/002-two.md"})} == {
         "episodes/two/index.html", "episodes/two/transcript/index.html"}
     assert own_pages(site, set()) == []
+
+
+def test_drills_and_posts_are_linked_as_a_scan_of_every_pair_links_them():
+    site = small_site()
+    for p in plan_pages(site):
+        k = p.kind
+        if isinstance(k, (EpisodePage, ArticlePage)):
+            item = k.episode if isinstance(k, EpisodePage) else k.article
+            assert k.drills == tuple(d for d in site.drills if item.ref in d.related)
+        elif isinstance(k, DrillPage):
+            assert k.related == tuple(x for x in site.episodes + site.articles if x.ref in k.drill.related)
+    hop = next(p.kind for p in plan_pages(site) if p.output == "drills/hop/index.html")
+    assert [x.slug for x in hop.related] == ["two", "shoes"]  # type: ignore[union-attr]
