@@ -87,9 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _other_command(args: argparse.Namespace) -> int:
     if args.command == "narrate":
-        from .narrate import main as narrate_main
-
-        return narrate_main([str(p) for p in args.episodes])
+        return _narrate(args.episodes)
     if args.command == "ping":
         from .ping import main as ping_main
 
@@ -105,6 +103,24 @@ def _other_command(args: argparse.Namespace) -> int:
 
     return serve_main(args.root.resolve(), port=args.port, out=args.out.resolve() if args.out else None,
                       pdf=not args.no_pdf, quiet=args.quiet, verbose=args.verbose)
+
+
+def _narrate(episodes: list[Path]) -> int:
+    """Narration masters what it speaks: without requirements-media.txt, one line and exit 1."""
+    from . import media_packages
+
+    command = "build.py narrate"
+    if missing := media_packages.check(command, media_packages.MASTERING):
+        problem(missing)
+        return 1
+    try:
+        from .narrate import main as narrate_main
+    except ImportError as exc:
+        if (hint := media_packages.import_hint(command, exc)) is None:
+            raise
+        problem(hint)
+        return 1
+    return narrate_main([str(p) for p in episodes])
 
 
 def _check(opts: "BuildOptions", talk: Say) -> int:

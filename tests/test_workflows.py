@@ -173,7 +173,33 @@ def test_workflows_install_python_packages_only_from_the_hashed_requirements() -
     for command in installs:
         args = shlex.split(command)
         args = args[args.index("install") + 1:]
-        assert len(args) == 2 and args[0] == "-r" and args[1] in ("requirements.txt", "requirements-dev.txt"), command
+        assert len(args) == 2 and args[0] == "-r" and \
+            args[1] in ("requirements.txt", "requirements-media.txt", "requirements-dev.txt"), command
+
+
+def installed_requirements(workflow: str) -> dict[str, list[str]]:
+    """Per job: the requirements files its run steps install."""
+    found: dict[str, list[str]] = {}
+    for name, job in load(WORKFLOWS / workflow)["jobs"].items():
+        for step in job.get("steps", []):
+            for command in commands(step.get("run", "")):
+                words = shlex.split(command)
+                if "install" in words and "-r" in words:
+                    found.setdefault(name, []).append(words[words.index("-r") + 1])
+    return found
+
+
+def test_deploys_install_the_build_packages_and_media_push_the_media_packages() -> None:
+    # A deploy runs `python build.py` and `build.py ping`: requirements.txt, without the audio
+    # stack and boto3; only the media workflow's `build.py media push` needs requirements-media.txt.
+    assert installed_requirements("pages.yml") == {"build": ["requirements.txt"], "notify": ["requirements.txt"]}
+    assert installed_requirements("media.yml") == {"push": ["requirements-media.txt"]}
+    # setup-python's pip cache is keyed on the file each job installs.
+    for workflow in ("pages.yml", "media.yml"):
+        for name, files in installed_requirements(workflow).items():
+            (setup,) = [s for s in load(WORKFLOWS / workflow)["jobs"][name]["steps"]
+                        if s.get("uses", "").startswith("actions/setup-python@")]
+            assert setup["with"]["cache-dependency-path"] == files[0], f"{workflow}: job {name}"
 
 
 # ---- the README's build command -------------------------------------------------------------

