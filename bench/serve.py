@@ -6,8 +6,9 @@ Writes a corpus (bench/corpus.py), starts the preview server on it exactly as `s
 (HTTP thread, the watch loop in a second thread), waits for the first build, then edits one
 episode at a time: appends a sentence and saves, and polls the episode's page in the preview
 output every millisecond until the sentence is there. Reported: median, 90th percentile and
-worst of those latencies, which include noticing the change (the watcher) and the rebuild,
-and the median time of the rebuild alone.
+worst of those latencies, which include noticing the change (the watcher) and the rebuild up to
+the edited page (serve puts it in place before the lists, feeds and search index), and the
+median time of the whole rebuild. Each edit waits for the last rebuild to end.
 """
 from __future__ import annotations
 
@@ -69,7 +70,11 @@ def measure(site: Path, edits: int, pdf: bool) -> dict[str, object]:
             else:
                 raise SystemExit(f"edit {i}: the page never showed the change")
             latencies.append(time.perf_counter() - saved)
-            time.sleep(0.3)  # one edit at a time, as an author saves
+            # One edit at a time, as an author saves: the page is shown before the rebuild ends
+            # (sitegen/preview.py), so wait for its end, then a moment, before the next save.
+            while len(builds) < i + 1 and time.perf_counter() < deadline:
+                time.sleep(0.001)
+            time.sleep(0.3)
     finally:
         stop.set()
         loop.join(timeout=10)
