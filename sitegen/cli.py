@@ -107,20 +107,10 @@ def _other_command(args: argparse.Namespace) -> int:
 
 def _narrate(episodes: list[Path]) -> int:
     """Narration masters what it speaks: without requirements-media.txt, one line and exit 1."""
-    from . import media_packages
+    from .media_packages import MASTERING, load_tool
 
-    command = "build.py narrate"
-    if missing := media_packages.check(command, media_packages.MASTERING):
-        problem(missing)
-        return 1
-    try:
-        from .narrate import main as narrate_main
-    except ImportError as exc:
-        if (hint := media_packages.import_hint(command, exc)) is None:
-            raise
-        problem(hint)
-        return 1
-    return narrate_main([str(p) for p in episodes])
+    narrate_main = load_tool("build.py narrate", MASTERING, "sitegen.narrate", "main")
+    return 1 if narrate_main is None else int(narrate_main([str(p) for p in episodes]))
 
 
 def _check(opts: "BuildOptions", talk: Say) -> int:

@@ -62,18 +62,8 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _master(episode: Path, recording: Path | None) -> int:
-    command = "build.py media master"
-    if missing := media_packages.check(command, media_packages.MASTERING):
-        problem(missing)
-        return 1
-    try:
-        from .mastering.command import main as master_main
-    except ImportError as exc:
-        if (hint := media_packages.import_hint(command, exc)) is None:
-            raise
-        problem(hint)
-        return 1
-    return master_main(episode, recording)
+    master_main = media_packages.load_tool("build.py media master", media_packages.MASTERING, "sitegen.mastering.command", "main")
+    return 1 if master_main is None else int(master_main(episode, recording))
 
 
 def _push(root: Path, say: Callable[[str], None]) -> int:

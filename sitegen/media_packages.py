@@ -8,8 +8,11 @@ import deep in the engine. Nothing here imports them: the build must run without
 """
 from __future__ import annotations
 
+import importlib
 import importlib.util
-from typing import Iterable
+from typing import Any, Iterable
+
+from .say import problem
 
 INSTALL = ".venv/bin/pip install -r requirements-media.txt"
 # What sitegen/mastering imports (mutagen and Pillow are the build's own, in requirements.txt).
@@ -52,3 +55,18 @@ def import_hint(command: str, exc: ImportError) -> str | None:
     (an ImportError of anything else is a bug and is not dressed up as a missing package)."""
     top = (exc.name or "").partition(".")[0]
     return install_hint(command, [top]) if top in MEDIA_MODULES else None
+
+
+def load_tool(command: str, modules: Iterable[str], module: str, name: str) -> Any | None:
+    """`name` from the engine's `module` (e.g. "sitegen.narrate", "main") when the packages
+    `command` needs are installed; else the one line is printed and None returned."""
+    if missing := check(command, modules):
+        problem(missing)
+        return None
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError as exc:
+        if (hint := import_hint(command, exc)) is None:
+            raise
+        problem(hint)
+        return None
