@@ -34,7 +34,6 @@ def racy(mtime_ns: int, now_ns: int) -> bool:
     return mtime_ns > now_ns - window
 
 
-
 FileId = tuple[str, int, str]  # (project-relative path, size, sha256 of the bytes); (path, -1, "") when missing
 HashRecord = dict[str, tuple[int, int, str]]  # project-relative path -> (size, mtime_ns, sha256)
 

@@ -77,13 +77,14 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
     # a large archive's documents (hundreds of thousands of objects, none garbage) would cost a
     # second at 20,000 posts. Garbage among them is still freed by reference counting.
     gc.freeze()
+    reparsed = changed_sources(loaded, cached)
     if first is not None and _patches(inputs):
-        if shown := write_first_pages(site, opts.root, inputs.out_dir, changed_sources(loaded, cached)):
+        if shown := write_first_pages(site, opts.root, inputs.out_dir, reparsed):
             first(shown)
     outputs, changed = write_outputs(opts, inputs, site, loaded, progress)
     written(changed)
     warnings = write_build_record(opts, inputs, loaded, kept, outputs) if opts.cache else ()
-    parsed = sum(cached.docs.get(e.rel) is not e for e in loaded)
+    parsed = len(reparsed)
     # What the cache file now holds, for the next build in this process (none when it could not be written)
     held = replace(kept, read={rel: (d, kept.stats.get(rel)) for rel, d in kept.docs.items()}) if opts.cache and not warnings else None
     return BuildResult(site, outputs.pages, outputs.stats, time.perf_counter() - started, inputs.out_dir, warnings, parsed, held)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, ClassVar, Collection
+from typing import Any, Callable, ClassVar, Collection
 
 from .models import Article, Drill, Episode, Page, Person, Post, Program, Site, Tag
 from .problems import BuildError, Problem
@@ -177,12 +177,7 @@ class _Related:
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
-    pages = _fixed_pages(site)
-    related = _Related.of(site)
-    for i in range(len(site.episodes)):
-        pages += _episode_pages(site, i, related)
-    pages += [_article_page(a, related) for a in site.articles]
-    pages += [_drill_page(d, related) for d in site.drills]
+    pages = _fixed_pages(site) + _item_pages(site, lambda source: True)
     for t in site.tags:
         pages.append(PageSpec(t.url, TagPage(t), f"tag {t.name!r}", f"Topic: {t.name}", f"Episodes and articles about {t.name}."))
     pages += [_doc_page(p) for p in site.pages]
@@ -219,14 +214,18 @@ def own_pages(site: Site, sources: Collection[str]) -> list[PageSpec]:
     """The pages that show one of these content files' own item (an episode's and its
     transcript's, an article's, a drill's, a standalone page's), as plan_pages() plans them,
     without planning the rest."""
-    pages = []
+    return _item_pages(site, sources.__contains__) + [_doc_page(p) for p in site.pages if p.source in sources]
+
+
+def _item_pages(site: Site, wanted: Callable[[str], bool]) -> list[PageSpec]:
+    """The pages of the episodes, articles and drills whose source is `wanted`, in plan order."""
     related = _Related.of(site)
+    pages = []
     for i, ep in enumerate(site.episodes):
-        if ep.source in sources:
+        if wanted(ep.source):
             pages += _episode_pages(site, i, related)
-    pages += [_article_page(a, related) for a in site.articles if a.source in sources]
-    pages += [_drill_page(d, related) for d in site.drills if d.source in sources]
-    pages += [_doc_page(p) for p in site.pages if p.source in sources]
+    pages += [_article_page(a, related) for a in site.articles if wanted(a.source)]
+    pages += [_drill_page(d, related) for d in site.drills if wanted(d.source)]
     return pages
 
 

@@ -138,8 +138,8 @@ class DevServer:
         def written(changed: tuple[str, ...] | None) -> None:
             # Open pages reload as soon as the output is in place, not after the build record is kept;
             # not a second time when no page changed beyond those shown first (feeds, search index).
-            pages = None if changed is None else {n for n in changed if n.endswith(".html")}
-            self._outcome(self.version + (0 if pages is not None and pages <= shown and shown else 1), ())
+            others = changed is None or not shown or any(n.endswith(".html") and n not in shown for n in changed)
+            self._outcome(self.version + (1 if others else 0), ())
 
         try:
             result = build(opts, progress=progress, docs=self._docs, written=written, first=first)
