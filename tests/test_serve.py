@@ -435,14 +435,14 @@ def test_paths_that_leave_the_served_folder_are_404(served: DevServer, tmp_path:
         (out / "about" / "alias.html").unlink()
 
 
-def _outcomes(dev: DevServer, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
-    """(version, whether the edited episode's page already had the edit) at each outcome."""
-    seen: list[tuple[int, bool]] = []
+def _outcomes(dev: DevServer, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool, bool]]:
+    """(version, whether the edited episode's page had the edit, whether the podcast feed had it) at each outcome."""
+    seen: list[tuple[int, bool, bool]] = []
     record = dev._outcome
-    page = dev.out_dir / "episodes" / "first-steps" / "index.html"
+    page, feed = dev.out_dir / "episodes" / "first-steps" / "index.html", dev.out_dir / "podcast.xml"
 
     def spy(version: int, problems: tuple[str, ...]) -> None:
-        seen.append((version, b"Edited in the preview." in page.read_bytes()))
+        seen.append((version, b"Edited in the preview." in page.read_bytes(), b"Edited in the preview." in feed.read_bytes()))
         record(version, problems)
 
     monkeypatch.setattr(dev, "_outcome", spy)
@@ -454,16 +454,11 @@ def test_the_edited_page_is_shown_before_the_rest_of_the_rebuild(dev: DevServer,
     """The episode's own page is in place and open pages reload before the feeds are made; the
     end of the rebuild does not reload them again when no other page changed."""
     seen = _outcomes(dev, monkeypatch)
-    feed = dev.out_dir / "podcast.xml"
-    feeds_at_first: list[bytes] = []
-    monkeypatch.setattr(dev, "_outcome", lambda v, p, spy=dev._outcome: (feeds_at_first.append(feed.read_bytes()), spy(v, p)))
-    before = feed.read_bytes()
     source = sample / "content" / "episodes" / "001-first-steps.md"
     touch(source, source.read_text(encoding="utf-8") + "\nEdited in the preview.\n")
     outcome = dev.rebuild_if_changed()
     assert outcome is not None and outcome.ok
-    assert seen == [(2, True), (2, True)]  # reloaded once, with the page already there
-    assert feeds_at_first[0] == before and b"Edited in the preview." in feed.read_bytes()  # the feed came after
+    assert seen == [(2, True, False), (2, True, True)]  # reloaded once, with the page there; the feed came after
     # The output is what a build from scratch makes: the page shown first is not different
     fresh = sample.parent / "fresh"
     from sitegen.pipeline import BuildOptions, build
@@ -481,7 +476,7 @@ def test_a_new_title_reloads_open_pages_again_when_the_lists_are_in_place(dev: D
     touch(source, text.replace("title:", "title: Renamed,", 1) + "\nEdited in the preview.\n")
     outcome = dev.rebuild_if_changed()
     assert outcome is not None and outcome.ok
-    assert seen == [(2, True), (3, True)]  # the archive lists the new title: open pages reload again
+    assert seen == [(2, True, False), (3, True, True)]  # the archive lists the new title: open pages reload again
     assert b"Renamed," in (dev.out_dir / "episodes" / "index.html").read_bytes()
 
 
@@ -494,4 +489,4 @@ def test_a_template_error_on_the_edited_page_shows_nothing_first(dev: DevServer,
     touch(source, source.read_text(encoding="utf-8") + "\nEdited in the preview.\n")
     outcome = dev.rebuild_if_changed()
     assert outcome is not None and not outcome.ok
-    assert seen == [(1, False)]  # one outcome, the failure; the last good page is still served
+    assert seen == [(1, False, False)]  # one outcome, the failure; the last good page is still served
