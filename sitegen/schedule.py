@@ -53,25 +53,27 @@ class NoWriter:
 @dataclass(frozen=True, slots=True)
 class Stale:
     make: list[Output]  # not current: to be made
+    copy: list[Output]  # files published as they are, not current: to be copied
     keep: list[str]  # current, and still on disk as the last build wrote them
 
 
 def stale_outputs(plan: Plan, previous: dict[str, Entry], out_dir: Path | None) -> Stale:
     """Outputs whose key differs from the last build's, or whose file is no longer what it wrote.
-    Without an output folder (a check), an equal key is enough: those inputs rendered without error."""
-    make, keep = [], []
+    Without an output folder (a check), an equal key is enough: those inputs rendered without error.
+    A copy's key is its source's size and mtime, as the writer would compare them."""
+    make: list[Output] = []
+    copy: list[Output] = []
+    keep: list[str] = []
     for o in plan.outputs:
-        if o.source is not None:
-            continue  # copies: the writer compares them with what is there
         old = previous.get(o.path)
-        if old is None or old[0] != o.key:
-            make.append(o)
-        elif out_dir is not None:
+        if old is not None and old[0] == o.key:
+            if out_dir is None:
+                continue
             if stat_sig(f"{out_dir}/{o.path}")[1:] == old[1:]:
                 keep.append(o.path)
-            else:
-                make.append(o)
-    return Stale(make, keep)
+                continue
+        (make if o.source is None else copy).append(o)
+    return Stale(make, copy, keep)
 
 
 def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Writer, progress: Callable[[str], None],
@@ -92,7 +94,7 @@ def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Write
         compile_templates(templates)
     counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy))
     counts += [writer.keep(name) for name in sorted(stale.keep)]
-    counts += [writer.copy(o.path, o.source) for o in plan.outputs if o.source is not None]
+    counts += [writer.copy(o.path, o.source) for o in stale.copy if o.source is not None]
     return counts
 
 
