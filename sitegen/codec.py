@@ -8,9 +8,10 @@ cache treats as a miss.
 Fast because it is typed: a dataclass is written as the JSON array of its field values (its
 class is known from the annotation, so it is not written; only a field that may hold one of
 several classes carries the class's name), JSON is parsed by orjson without hooks, and one
-function per type, made once from the annotations, turns the arrays back. Long texts
-(rendered bodies) are kept beside the JSON as one string and referenced by [start, end], so
-their HTML is neither escaped nor parsed.
+function per type, made once from the annotations, turns the arrays back. Long texts are
+kept beside the JSON as one string and referenced by [start, end], so they are neither escaped
+nor parsed; items' bodies (`Body`) likewise in a string of their own, which the caller may
+load later (see body.py).
 """
 from __future__ import annotations
 
@@ -19,15 +20,25 @@ from dataclasses import fields, is_dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from types import NoneType, UnionType
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 from zoneinfo import ZoneInfo
 
 import orjson
+
+from .body import Body
 
 Encode = Callable[[Any], Any]
 Decode = Callable[[Any], Any]
 LONG = 256  # characters from which a text field is kept beside the JSON, not inside it
 _ZONES: dict[str, ZoneInfo] = {}
+# The bodies of a decoded value: their string, or what makes a Body that loads [start, end] of it later
+Bodies = str | Callable[[int, int], Body]
+
+
+class Encoded(NamedTuple):
+    json: str
+    texts: str  # long texts, referenced from the JSON by [start, end]
+    bodies: str  # bodies, likewise
 
 
 class Codec:
@@ -39,25 +50,29 @@ class Codec:
         self._out: list[str] = []
         self._at = 0
         self._in = ""
+        self._bodies_out: list[str] = []
+        self._bodies_at = 0
+        self._bodies_in: Bodies = ""
         self._encode_root = self._encoder(root)
         self._decode_root = self._decoder(root)
 
-    def dumps(self, value: Any) -> tuple[str, str]:
-        self._out, self._at = [], 0
+    def dumps(self, value: Any) -> Encoded:
+        self._out, self._at, self._bodies_out, self._bodies_at = [], 0, [], 0
         try:
             text = orjson.dumps(self._encode_root(value)).decode()
-            return text, "".join(self._out)
+            return Encoded(text, "".join(self._out), "".join(self._bodies_out))
         finally:
-            self._out = []
+            self._out, self._bodies_out = [], []
 
-    def loads(self, text: str | bytes, texts: str = "") -> Any:
-        self._in = texts
+    def loads(self, text: str | bytes, texts: str = "", bodies: Bodies = "") -> Any:
+        """`bodies`: the string dumps() gave, or a function that makes a Body loading a span of it."""
+        self._in, self._bodies_in = texts, bodies
         try:
             return self._decode_root(orjson.loads(text))
         except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:  # orjson.JSONDecodeError is a ValueError
             raise ValueError(f"not a cached value: {exc}") from exc
         finally:
-            self._in = ""
+            self._in, self._bodies_in = "", ""
 
     # Encoders: value -> JSON-able, by the declared type.
 
@@ -70,6 +85,8 @@ class Codec:
     def _make_encoder(self, hint: Any) -> Encode:
         if hint is str:
             return self._encode_text
+        if hint is Body:
+            return self._encode_body
         if hint in _PLAIN_ENCODERS:
             return _PLAIN_ENCODERS[hint]
         origin, args = typing.get_origin(hint), typing.get_args(hint)
@@ -114,6 +131,15 @@ class Codec:
         self._at += len(value)
         return [start, self._at]
 
+    def _encode_body(self, value: Body) -> Any:
+        if not isinstance(value, Body):
+            raise TypeError(f"expected a Body, got {type(value).__name__}")
+        text = value.html
+        start = self._bodies_at
+        self._bodies_out.append(text)
+        self._bodies_at += len(text)
+        return [start, self._bodies_at]
+
     # Decoders: JSON value -> value of the declared type.
 
     def _decoder(self, hint: Any) -> Decode:
@@ -125,6 +151,8 @@ class Codec:
     def _make_decoder(self, hint: Any) -> Decode:
         if hint is str:
             return self._decode_text
+        if hint is Body:
+            return self._decode_body
         if hint in _PLAIN_DECODERS:
             return _PLAIN_DECODERS[hint]
         origin, args = typing.get_origin(hint), typing.get_args(hint)
@@ -175,6 +203,18 @@ class Codec:
         if not 0 <= start <= end <= len(self._in):
             raise ValueError(f"text {start}-{end} is not in the cached texts")
         return self._in[start:end]
+
+
+    def _decode_body(self, value: Any) -> Body:
+        start, end = value
+        if start.__class__ is not int or end.__class__ is not int or not 0 <= start <= end:
+            raise ValueError(f"body {start}-{end} is not a span")
+        bodies = self._bodies_in
+        if isinstance(bodies, str):
+            if end > len(bodies):
+                raise ValueError(f"body {start}-{end} is not in the cached bodies")
+            return Body(bodies[start:end])
+        return bodies(start, end)
 
 
 def _fields(cls: type) -> list[tuple[Any, Any]]:

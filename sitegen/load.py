@@ -14,11 +14,13 @@ from typing import Any, Callable, Mapping
 
 from .art import check_art
 from .assets import link_problem
+from .body import Body
 from .cache import DocCache
 from .codec import Codec
 from .config import SiteConfig
 from .fingerprint import ContentIds, FileId, digest, racy, stat_sig
 from .manifest import Manifest, ManifestEntry
+from .markdown_html import render_markdown
 from .media import MediaError, read_audio_infos, read_transcript
 from .models import compact
 from .parse import MediaFacts, Parsed, parse_doc
@@ -168,8 +170,22 @@ def _parse_file(f: SourceFile, content: str, config: SiteConfig, ids: ContentIds
         return Loaded(f.rel, content, (), None, tuple(doc))
     facts, deps, published = read_media_facts(doc, config, ids, manifest)
     item, problems = parse_doc(doc, config, facts)
-    listing = digest(f.rel, deps, published, replace(item, body_html="")) if item is not None else ""
+    listing = digest(f.rel, deps, published, replace(item, body=Body(""))) if item is not None else ""
     return Loaded(f.rel, content, deps, item, tuple(problems), published, listing)
+
+
+def body_from_source(root: Path, base_path: str, rel: str, loaded: Loaded) -> str | None:
+    """A cached document's body, made again from its source (when the cache lost it during the
+    build); None when the source is no longer the one it was parsed from."""
+    path = root / rel
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if loaded.item is None or digest(data) != loaded.content:
+        return None
+    doc = read_source(path, rel, loaded.item.section)
+    return render_markdown(doc.body, base_path).html if isinstance(doc, SourceDoc) else None
 
 
 def _published_audio(doc: SourceDoc, config: SiteConfig, manifest: Manifest) -> tuple[str, ManifestEntry | None] | None:

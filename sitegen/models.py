@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .body import Body
+
 if TYPE_CHECKING:
     from .config import SiteConfig
 
@@ -148,7 +150,7 @@ class Episode:
     published: datetime
     guid: str
     summary: str
-    body_html: str
+    body: Body  # its HTML, loaded from the cache only when shown
     audio: Media
     explicit: bool
     episode_type: str
@@ -164,6 +166,10 @@ class Episode:
     synthetic_voice: bool  # narrated by speech synthesis: the feed says so in a podcast:txt
 
     section = "episodes"
+
+    @property
+    def body_html(self) -> str:
+        return self.body.html
 
     @property
     def updated(self) -> datetime:
@@ -199,12 +205,16 @@ class Article:
     updated: datetime
     summary: str
     author: str
-    body_html: str
+    body: Body  # its HTML, loaded from the cache only when shown
     tags: tuple[str, ...]
     references: tuple[Reference, ...]
     draft: bool
 
     section = "articles"
+
+    @property
+    def body_html(self) -> str:
+        return self.body.html
 
     @property
     def url(self) -> str:
@@ -233,10 +243,14 @@ class Drill:
     equipment: tuple[str, ...]
     related: tuple[str, ...]  # "episodes/slug" or "articles/slug"
     order: int
-    body_html: str
+    body: Body  # its HTML, loaded from the cache only when shown
     draft: bool
 
     section = "drills"
+
+    @property
+    def body_html(self) -> str:
+        return self.body.html
 
     @property
     def url(self) -> str:
@@ -272,10 +286,14 @@ class Page:
     slug: str
     title: str
     summary: str
-    body_html: str
+    body: Body  # its HTML, loaded from the cache only when shown
     draft: bool
 
     section = "pages"
+
+    @property
+    def body_html(self) -> str:
+        return self.body.html
 
     @property
     def url(self) -> str:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .body import Body
 from .config import SiteConfig
 from .convert import did_you_mean
 from .editorial import editorial_problems
@@ -67,7 +68,7 @@ def parse_episode(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tupl
         return None, problems
     return Episode(
         source=doc.rel, slug=doc.slug, number=v["number"], season=v["season"], title=v["title"], published=v["date"],
-        guid=v["guid"], summary=v["summary"], body_html=body_html, audio=audio,  # type: ignore[arg-type]
+        guid=v["guid"], summary=v["summary"], body=Body(body_html), audio=audio,  # type: ignore[arg-type]
         explicit=config.podcast.explicit if v["explicit"] is None else v["explicit"], episode_type=v["episode_type"],
         tags=v["tags"], chapters=v["chapters"], transcript=transcript, image=image, references=v["references"],
         draft=v["draft"], soundbites=v["soundbites"], persons=v["persons"], location=v["location"],
@@ -167,7 +168,7 @@ def parse_article(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tupl
         return None, problems
     return Article(
         source=doc.rel, slug=doc.slug, title=v["title"], published=v["date"], updated=v["updated"] or v["date"],
-        summary=v["summary"], author=v["author"] or config.author, body_html=body_html, tags=v["tags"],
+        summary=v["summary"], author=v["author"] or config.author, body=Body(body_html), tags=v["tags"],
         references=v["references"], draft=v["draft"],
     ), []
 
@@ -180,7 +181,7 @@ def parse_drill(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[
     return Drill(
         source=doc.rel, slug=doc.slug, title=v["title"], summary=v["summary"], level=v["level"], where=v["where"],
         dose=v["dose"], cues=v["cues"], safety=v["safety"], progression=v["progression"], stop_if=v["stop_if"],
-        equipment=v["equipment"], related=v["related"], order=v["order"], body_html=body_html, draft=v["draft"],
+        equipment=v["equipment"], related=v["related"], order=v["order"], body=Body(body_html), draft=v["draft"],
     ), []
 
 
@@ -189,7 +190,7 @@ def parse_page(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[P
     body_html = _body(doc, config, problems)
     if problems:
         return None, problems
-    return Page(doc.rel, doc.slug, v["title"], v["summary"], body_html, v["draft"]), []
+    return Page(doc.rel, doc.slug, v["title"], v["summary"], Body(body_html), v["draft"]), []
 
 
 def parse_program(data: Any, lines: dict[Key, int], rel_path: str, config: SiteConfig,

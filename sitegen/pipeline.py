@@ -10,6 +10,7 @@ import gc
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -17,12 +18,12 @@ from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_link_problems, read_static
 from .budget import budget_warnings, published_sizes, storage_warnings
-from .cache import CacheError, DocCache, Entry, Index, forget_index, read_doc_cache, write_cache
+from .cache import CacheError, DocCache, Entry, Index, close_body_reader, forget_index, read_doc_cache, write_cache
 from .config import SiteConfig, config_line
 from .fingerprint import StatSig, racy, stat_sig
 from .freshness import Inputs, config_key, input_signature, is_current, read_inputs
 from .frontmatter import LoadedYaml
-from .load import DOC_CODEC, Loaded, SourceFile, list_sources, load_items
+from .load import DOC_CODEC, Loaded, SourceFile, body_from_source, list_sources, load_items
 from .manifest import read_manifest
 from .models import Site
 from .options import BuildOptions, BuildResult, unchanged_result
@@ -71,7 +72,7 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
             return unchanged_result(inputs.index.outputs, time.perf_counter() - started, inputs.out_dir)
     check_output_folder(inputs.out_dir, opts.root, inputs.cache_dir, "--out" if opts.out else "site.toml",
                         inputs.index.outputs if inputs.index.out_dir == inputs.out_key else ())
-    cached = docs if docs is not None and opts.cache else read_doc_cache(inputs.cache_dir, DOC_CODEC) if opts.cache else DocCache()
+    cached = docs if docs is not None and opts.cache else _read_docs(opts, inputs)
     site, loaded, kept = read_site(opts, inputs, cached, progress)
     # What was read lives until the build ends: out of the collector's sight, whose full passes over
     # a large archive's documents (hundreds of thousands of objects, none garbage) would cost a
@@ -81,13 +82,23 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
     if first is not None and _patches(inputs):
         if shown := write_first_pages(site, opts.root, inputs.out_dir, reparsed):
             first(shown)
-    outputs, changed = write_outputs(opts, inputs, site, loaded, progress)
+    try:
+        outputs, changed = write_outputs(opts, inputs, site, loaded, progress)
+    finally:
+        close_body_reader()  # bodies are read while outputs are made, never after
     written(changed)
-    warnings = write_build_record(opts, inputs, loaded, kept, outputs) if opts.cache else ()
+    warnings, whole = write_build_record(opts, inputs, loaded, kept, outputs) if opts.cache else ((), False)
     parsed = len(reparsed)
-    # What the cache file now holds, for the next build in this process (none when it could not be written)
-    held = replace(kept, read={rel: (d, kept.stats.get(rel)) for rel, d in kept.docs.items()}) if opts.cache and not warnings else None
+    # What the cache file now holds, for the next build in this process (none unless it holds them
+    # all: documents decoded from it load their bodies from it)
+    held = replace(kept, read={rel: (d, kept.stats.get(rel)) for rel, d in kept.docs.items()}) if whole else None
     return BuildResult(site, outputs.pages, outputs.stats, time.perf_counter() - started, inputs.out_dir, warnings, parsed, held)
+
+
+def _read_docs(opts: BuildOptions, inputs: Inputs) -> DocCache:
+    if not opts.cache:
+        return DocCache()
+    return read_doc_cache(inputs.cache_dir, DOC_CODEC, partial(body_from_source, opts.root, inputs.config.base_path))
 
 
 def read_site(opts: BuildOptions, inputs: Inputs, docs: DocCache, progress: Progress) -> tuple[Site, list[Loaded], DocCache]:
@@ -127,8 +138,10 @@ def write_outputs(opts: BuildOptions, inputs: Inputs, site: Site, loaded: list[L
     return outputs, changed
 
 
-def write_build_record(opts: BuildOptions, inputs: Inputs, loaded: list[Loaded], docs: DocCache, outputs: Outputs) -> tuple[str, ...]:
-    """What this build read and wrote, for the next one; warnings when it cannot be kept."""
+def write_build_record(opts: BuildOptions, inputs: Inputs, loaded: list[Loaded], docs: DocCache,
+                       outputs: Outputs) -> tuple[tuple[str, ...], bool]:
+    """What this build read and wrote, for the next one. Returns warnings when it cannot be kept,
+    and whether the cache holds every document of `docs` (not when it had to start afresh)."""
     kept = outputs.kept  # untouched since they were compared: their stat is known
     recorded = {name: kept[name] if name in kept else (d, *stat_sig(f"{inputs.out_dir}/{name}")[1:]) for name, d in outputs.digests.items()}
     dates = {e.rel: (e.content, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
@@ -136,10 +149,10 @@ def write_build_record(opts: BuildOptions, inputs: Inputs, loaded: list[Loaded],
     recent = sorted(inputs.recent)
     signature = input_signature(inputs.sigs + [inputs.hashed[p] for p in recent], opts, inputs.out_key, dates, inputs.now)
     try:
-        write_cache(inputs.cache_dir, Index(signature, inputs.out_key, recorded, dates, tuple(recent)), docs, DOC_CODEC)
+        whole = write_cache(inputs.cache_dir, Index(signature, inputs.out_key, recorded, dates, tuple(recent)), docs, DOC_CODEC)
     except CacheError as exc:
-        return (f"the build cache could not be written ({exc}); the output is complete, the next build will be slower",)
-    return ()
+        return (f"the build cache could not be written ({exc}); the output is complete, the next build will be slower",), False
+    return (), whole
 
 
 def check(opts: BuildOptions) -> BuildResult:
@@ -149,12 +162,14 @@ def check(opts: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     opts = replace(opts, pdf=False)
     inputs = read_inputs(opts)
-    docs = read_doc_cache(inputs.cache_dir, DOC_CODEC) if opts.cache else DocCache()
-    site, loaded, _ = read_site(opts, inputs, docs, _quiet)
+    site, loaded, _ = read_site(opts, inputs, _read_docs(opts, inputs), _quiet)
     index = inputs.index
-    outputs = build_outputs(site, opts.root, loaded, previous=index.outputs, staging=None, pdf=False,
-                            cache_dir=inputs.cache_dir if opts.cache else None,
-                            last_output=opts.root / index.out_dir if index.out_dir else None)
+    try:
+        outputs = build_outputs(site, opts.root, loaded, previous=index.outputs, staging=None, pdf=False,
+                                cache_dir=inputs.cache_dir if opts.cache else None,
+                                last_output=opts.root / index.out_dir if index.out_dir else None)
+    finally:
+        close_body_reader()
     warnings = storage_warnings(site) + budget_warnings(published_sizes(outputs.copies, outputs.digests, index.outputs))
     return BuildResult(site, outputs.pages, WriteStats(0, 0, 0), time.perf_counter() - started, inputs.config.output,
                        tuple(warnings))

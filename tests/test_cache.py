@@ -6,12 +6,15 @@ import os
 import shutil
 import sqlite3
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_NOW, build_site
-from sitegen.cache import FILE_NAME, read_index
+from conftest import FIXED_NOW, build_site, make_config
+from sitegen.cache import FILE_NAME, close_body_reader, read_doc_cache, read_index
+from sitegen.load import DOC_CODEC, body_from_source
+from sitegen.problems import BuildError
 from sitegen.pipeline import BuildOptions, build
 
 
@@ -362,3 +365,36 @@ def test_the_show_art_is_opened_again_only_when_it_changed(sample: Path, monkeyp
     Image.new("RGB", (1400, 1500)).save(cover)  # not square: must be seen
     with pytest.raises(BuildError, match="1400x1500"):
         build_site(sample, pdf=False)
+
+
+def test_bodies_stay_in_the_cache_until_shown(sample: Path):
+    """An unchanged post's body is not needed by a build that reuses its page and feed pieces:
+    decoding the cache leaves every body in the file, and reading one gives the parsed HTML."""
+    build_site(sample, pdf=False)
+    again = partial(body_from_source, sample, make_config(sample).base_path)
+    docs = read_doc_cache(sample / ".cache", DOC_CODEC, again).docs
+    assert docs and not any(d.item.body.loaded for d in docs.values() if d.item is not None)
+    for rel, d in docs.items():
+        if d.item is not None:
+            assert d.item.body_html == again(rel, d) and d.item.body.loaded
+    close_body_reader()
+
+
+def test_a_body_whose_row_was_rewritten_comes_from_its_source_or_the_build_stops(sample: Path):
+    """Another build (or a deleted cache) may replace a row after this build decoded it: the body
+    is then made again from its source, and when the source changed too, the build stops with a
+    problem naming the file rather than mix two versions of a post."""
+    build_site(sample, pdf=False)
+    again = partial(body_from_source, sample, make_config(sample).base_path)
+    docs = read_doc_cache(sample / ".cache", DOC_CODEC, again).docs
+    edited, other = "content/episodes/002-knees-and-you.md", "content/articles/safety-first.md"
+    EDITS["edit an episode"](sample)
+    build_site(sample, pdf=False)  # rewrites the edited file's row, not the other's
+    assert docs[other].item.body_html == again(other, docs[other])  # its row is as it was
+    with pytest.raises(BuildError) as caught:
+        docs[edited].item.body_html
+    assert caught.value.problems[0].path == edited and "build again" in caught.value.problems[0].message
+    shutil.rmtree(sample / ".cache")
+    docs = read_doc_cache(sample / ".cache", DOC_CODEC, again).docs
+    assert docs == {}
+    close_body_reader()

@@ -12,6 +12,7 @@ from conftest import make_config
 from sitegen.codec import LONG, Codec
 from sitegen.fingerprint import ContentIds
 from sitegen.load import DOC_CODEC, list_sources, parse_file
+from sitegen.body import Body
 from sitegen.models import Chapter
 
 
@@ -21,9 +22,24 @@ def test_every_sample_document_round_trips_exactly(sample: Path):
     loaded = [parse_file(f, "x", config, ContentIds(sample, {}, 0)) for f in files]
     assert any(x.item is not None and len(getattr(x.item, "body_html", "")) >= LONG for x in loaded)
     for x in loaded:
-        text, texts = DOC_CODEC.dumps(x)
-        back = DOC_CODEC.loads(text, texts)
+        back = DOC_CODEC.loads(*DOC_CODEC.dumps(x))
         assert back == x and repr(back) == repr(x)  # repr: the digests the build keys on
+
+
+def test_bodies_are_loaded_only_when_shown(sample: Path):
+    files, _ = list_sources(sample)
+    x = next(x for f in files if (x := parse_file(f, "x", make_config(sample), ContentIds(sample, {}, 0))).item is not None)
+    text, texts, bodies = DOC_CODEC.dumps(x)
+    asked: list[tuple[int, int]] = []
+
+    def later(start: int, end: int) -> Body:
+        return Body(load=lambda: asked.append((start, end)) or bodies[start:end])
+
+    back = DOC_CODEC.loads(text, texts, later)
+    assert not back.item.body.loaded and asked == []
+    assert back.item.body_html == x.item.body_html and asked == [(0, len(bodies))]
+    assert back.item.body_html == x.item.body_html and len(asked) == 1  # loaded once
+    assert back == x
 
 
 @pytest.mark.parametrize("when", [
@@ -64,10 +80,12 @@ def test_anything_else_is_refused_as_a_value_error(text: str):
 def test_a_union_field_names_its_class_and_only_its_own(sample: Path):
     files, _ = list_sources(sample)
     loaded = parse_file(files[0], "x", make_config(sample), ContentIds(sample, {}, 0))
-    text, texts = DOC_CODEC.dumps(loaded)
+    text, texts, bodies = DOC_CODEC.dumps(loaded)
     assert '"Episode"' in text
     with pytest.raises(ValueError):
-        DOC_CODEC.loads(text.replace('"Episode"', '"Popen"'), texts)
+        DOC_CODEC.loads(text.replace('"Episode"', '"Popen"'), texts, bodies)
+    with pytest.raises(ValueError):
+        DOC_CODEC.loads(text, texts, bodies[:-1])  # a body beyond the bodies kept
 
 
 def test_objects_of_unknown_types_are_not_written():

@@ -14,6 +14,7 @@ from lxml import etree
 
 import sitegen.feeds as feeds
 from conftest import FIXED_NOW, build_site, copy_sample
+from sitegen.body import Body
 from sitegen.assets import read_static
 from sitegen.models import Site
 from sitegen.fingerprint import stat_sig
@@ -81,7 +82,7 @@ def test_pieces_of_an_output_changed_since_are_not_used(site_urls, tmp_path: Pat
 
 def test_show_notes_that_look_like_an_item_end_fall_back_to_one_pass(site_urls, tmp_path: Path):
     site, urls = site_urls
-    odd = dataclasses.replace(site.episodes[0], body_html=site.episodes[0].body_html + "\n    </item>\n    <item>\n")
+    odd = dataclasses.replace(site.episodes[0], body=Body(site.episodes[0].body_html + "\n    </item>\n    <item>\n"))
     site = dataclasses.replace(site, episodes=(odd, *site.episodes[1:]))
     out = build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid)
     assert out == feeds._podcast_xml(site, urls, site.episodes)
