@@ -276,15 +276,16 @@ def build_atom_feed(site: Site, urls: Urls) -> bytes:
 
 def build_sitemap(site: Site, pages: list[PageSpec], urls: Urls) -> bytes:
     rows = []
+    modified = site.modified  # a scan of every post: once, not once per page that shows it
     for page in pages:
         if not page.in_sitemap:
             continue
-        rows.append(f"  <url><loc>{escape(urls.absolute(page.url))}</loc><lastmod>{_lastmod(page, site).isoformat()}</lastmod></url>")
+        rows.append(f"  <url><loc>{escape(urls.absolute(page.url))}</loc><lastmod>{_lastmod(page, modified).isoformat()}</lastmod></url>")
     body = "\n".join(rows)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}\n</urlset>\n'.encode()
 
 
-def _lastmod(page: PageSpec, site: Site) -> datetime:
+def _lastmod(page: PageSpec, modified: datetime) -> datetime:
     match page.kind:
         case EpisodePage(episode=post) | TranscriptPage(episode=post) | ArticlePage(article=post):
             return post.updated
@@ -292,7 +293,7 @@ def _lastmod(page: PageSpec, site: Site) -> datetime:
             return max(x.updated for x in tag.episodes + tag.articles)
         case PersonPage(episodes=episodes):
             return max(ep.updated for ep in episodes)
-    return site.modified
+    return modified
 
 
 def build_robots(urls: Urls) -> bytes:

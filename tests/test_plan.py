@@ -74,12 +74,12 @@ def test_structured_data_and_sitemap_dates_follow_the_kind(site: Site):
     assert isinstance(transcript.kind, TranscriptPage)
     assert structured_data(transcript, site, urls) is None  # the episode's own page describes it
     assert structured_data(pages[ep.url], site, urls)["url"] == urls.absolute(ep.url)  # type: ignore[index]
-    assert _lastmod(transcript, site) == ep.updated
+    assert _lastmod(transcript, site.modified) == ep.updated
     article = site.articles[0]
     assert structured_data(pages[article.url], site, urls)["@type"] == "Article"  # type: ignore[index]
     tag = site.tags[0]
-    assert _lastmod(pages[tag.url], site) == max(x.updated for x in tag.episodes + tag.articles)
-    assert _lastmod(pages[site.drills[0].url], site) == site.modified
+    assert _lastmod(pages[tag.url], site.modified) == max(x.updated for x in tag.episodes + tag.articles)
+    assert _lastmod(pages[site.drills[0].url], site.modified) == site.modified
 
 
 def test_an_episode_has_one_label_on_every_page(tmp_path: Path):
@@ -115,5 +115,5 @@ def test_people_have_pages_listing_their_episodes_and_episodes_list_their_people
     assert guest.person.role == "guest" and guest.person.group == "cast"
     assert [p.name for p in pages[by_slug["remote-bonus"].url].context["people"]] == ["Sam Ple", "Gus Test", "Ed Itor"]
     assert [p.name for p in pages[by_slug["first-steps"].url].context["people"]] == ["Sam Ple"]
-    assert _lastmod(people["people/gus-test/"], site) == by_slug["remote-bonus"].updated
+    assert _lastmod(people["people/gus-test/"], site.modified) == by_slug["remote-bonus"].updated
     assert all(p.in_sitemap for p in people.values())
