@@ -17,6 +17,7 @@ from conftest import FIXED_NOW, build_site, copy_sample
 from sitegen.assets import read_static
 from sitegen.models import Site
 from sitegen.fingerprint import stat_sig
+from sitegen.parts import read_parts
 from sitegen.pieces import Pieces, Written, build_podcast_feed_reusing, build_search_index_reusing
 from sitegen.pipeline import BuildOptions, check
 from sitegen.urls import Urls
@@ -49,15 +50,15 @@ def published(folder: Path, name: str, output: bytes | None = None) -> Pieces:
 def test_feed_from_stored_pieces_renders_only_new_episodes(site_urls, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     site, urls = site_urls
     whole = feeds._podcast_xml(site, urls, site.episodes)
-    out = build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid)
+    out = read_parts(build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid))
     assert out == whole
     added: list[str] = []
     real = feeds._add_episode
     monkeypatch.setattr(feeds, "_add_episode", lambda fg, ep, s, u: (added.append(ep.guid), real(fg, ep, s, u)))
-    assert build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml", out), lambda ep: ep.guid) == whole
+    assert read_parts(build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml", out), lambda ep: ep.guid)) == whole
     assert added == []
     changed = site.episodes[1]
-    assert build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid + ("x" if ep is changed else "")) == whole
+    assert read_parts(build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid + ("x" if ep is changed else ""))) == whole
     assert added == [changed.guid]
 
 
@@ -74,7 +75,7 @@ def test_pieces_of_an_output_changed_since_are_not_used(site_urls, tmp_path: Pat
     path.write_bytes(whole.replace(b"<title>", b"<title>X", 3))  # edited since
     os.utime(path, ns=(1, 1))
     assert Pieces(tmp_path, "podcast.xml", "v1", record).get(guid) is None
-    assert build_podcast_feed_reusing(site, urls, Pieces(tmp_path, "podcast.xml", "v1", record), lambda ep: ep.guid) == whole
+    assert read_parts(build_podcast_feed_reusing(site, urls, Pieces(tmp_path, "podcast.xml", "v1", record), lambda ep: ep.guid)) == whole
     other = Written(path, "v0", *stat_sig(path)[1:])  # a file made from other inputs than the recorded pieces
     assert Pieces(tmp_path, "podcast.xml", "v1", other).get(guid) is None
 
@@ -83,7 +84,7 @@ def test_show_notes_that_look_like_an_item_end_fall_back_to_one_pass(site_urls, 
     site, urls = site_urls
     odd = dataclasses.replace(site.episodes[0], body_html=site.episodes[0].body_html + "\n    </item>\n    <item>\n")
     site = dataclasses.replace(site, episodes=(odd, *site.episodes[1:]))
-    out = build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid)
+    out = read_parts(build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid))
     assert out == feeds._podcast_xml(site, urls, site.episodes)
     assert len(etree.fromstring(out).findall("channel/item")) == len(site.episodes)
 
@@ -92,8 +93,8 @@ def test_search_index_from_stored_pieces_equals_fresh(site_urls, tmp_path: Path)
     site, urls = site_urls
     fresh = feeds.build_search_index(site, urls)
     key = lambda x: x.source  # noqa: E731
-    assert build_search_index_reusing(site, urls, published(tmp_path, "search.json"), key) == fresh
-    assert build_search_index_reusing(site, urls, published(tmp_path, "search.json", fresh), key) == fresh
+    assert read_parts(build_search_index_reusing(site, urls, published(tmp_path, "search.json"), key)) == fresh
+    assert read_parts(build_search_index_reusing(site, urls, published(tmp_path, "search.json", fresh), key)) == fresh
     docs = json.loads(fresh)
     assert [d["kind"] for d in docs].count("Episode") == len(site.episodes) and all(d["text"] == d["text"].lower() for d in docs)
 
