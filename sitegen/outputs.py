@@ -2,7 +2,8 @@
 
 Each `Output` names its path, the key of everything it is made from (equal keys, equal bytes),
 how heavy it is to make, and how to make it: a page (rendered in batches with the templates),
-a function returning bytes, or a file published as it is. `plan_outputs` lists them all;
+a function returning bytes, one returning parts (an archive output: new bytes and ranges of
+the last output, see parts.py), or a file published as it is. `plan_outputs` lists them all;
 nothing here renders, reads the cache or writes.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .freshness import config_key
 from .guide import pdf_file_name
 from .load import Loaded
 from .models import Site
+from .parts import Parts
 from .pieces import Pieces, build_podcast_feed_reusing, build_search_index_reusing
 from .plan import PageSpec, check_unique_outputs, plan_pages
 from .urls import Urls
@@ -36,6 +38,7 @@ class Output:
     key: str  # digest of everything it is made from
     weight: Weight
     make: Callable[[], bytes] | None = None  # bytes of a generated file
+    parts: Callable[[], Parts] | None = None  # a generated file as parts, streamed into place by the writer
     page: PageSpec | None = None  # a page: rendered by the scheduler with the templates
     source: Path | None = None  # a file published as it is
     paper: str | None = None  # a PDF of the drill guide: its paper size
@@ -82,12 +85,12 @@ def _feeds(site: Site, urls: Urls, dig: Digests, pages: list[PageSpec], page_key
     search_key = dig.of("search", episodes, posts, dig.value(site.drills))
     outputs = [
         Output(c.podcast.feed, feed_key, "archive",
-               lambda: build_podcast_feed_reusing(site, urls, pieces_of(c.podcast.feed, feed_key), lambda ep: dig.of("item", dig.item(ep)))),
+               parts=lambda: build_podcast_feed_reusing(site, urls, pieces_of(c.podcast.feed, feed_key), lambda ep: dig.of("item", dig.item(ep)))),
         Output("atom.xml", dig.of("atom", episodes, posts), "small", partial(build_atom_feed, site, urls)),  # newest 50: cheap to key on all
         Output("sitemap.xml", dig.of("sitemap", sorted(page_keys.items())), "small", partial(build_sitemap, site, pages, urls)),
         Output("robots.txt", dig.of("robots"), "small", partial(build_robots, urls)),
         Output("search.json", search_key, "archive",
-               lambda: build_search_index_reusing(site, urls, pieces_of("search.json", search_key), lambda x: dig.of("entry", dig.item(x)))),
+               parts=lambda: build_search_index_reusing(site, urls, pieces_of("search.json", search_key), lambda x: dig.of("entry", dig.item(x)))),
     ]
     outputs += [Output(ep.chapters_url, dig.of("chapters", dig.item(ep)), "small",
                        partial(build_chapters_json, ep, site, urls)) for ep in site.episodes if ep.chapters]

@@ -7,19 +7,21 @@ A build that changed one episode renders one piece and joins the rest. The piece
 copied anywhere: the cache keeps where each lies in the output, and the output itself is the
 file the last build wrote, used only while it is exactly that file (same digest of inputs,
 size and modification time as the build recorded). Anything that does not match counts as empty.
+Nothing here reads that file: the outputs are returned as parts (parts.py), the unchanged
+pieces as ranges of it, which the writer copies file to file.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, NamedTuple, Sequence, Union
+from typing import Callable, NamedTuple, Sequence
 
 from .cache import CacheError, read_pieces, write_pieces
 from .feeds import _podcast_xml, render_feed_items, render_search_entry, search_items
 from .fingerprint import stat_sig
 from .models import Article, Drill, Episode, Site
+from .parts import Part, Range, part_size, read_range
 from .urls import Urls
 
-Part = Union[bytes, memoryview]
 Span = tuple[int, int]
 
 
@@ -40,25 +42,29 @@ class Pieces:
         self.name = name
         self.digest = digest
         self.writable = writable  # False: read only (a check)
-        self.blob, self.spans, self.recorded = b"", {}, ""
+        self.path: Path | None = None  # the last output, while its pieces may be used
+        self.spans: dict[str, Span] = {}
+        self.recorded = ""
         stored = read_pieces(folder, name)
         if stored is None:
             return
         self.recorded, spans = stored
         if last is not None and last.digest == self.recorded and stat_sig(last.path)[1:] == (last.size, last.mtime_ns):
-            try:
-                blob = last.path.read_bytes()
-            except OSError:
-                return
-            if all(0 <= a <= b <= len(blob) for a, b in spans.values()):
-                self.blob, self.spans = blob, spans
+            if all(0 <= a <= b <= last.size for a, b in spans.values()):
+                self.path, self.spans = last.path, spans
 
-    def get(self, key: str) -> memoryview | None:
+    def where(self, key: str) -> Range | None:
+        """Where the piece lies in the last output, without reading it."""
         span = self.spans.get(key)
-        return memoryview(self.blob)[span[0]:span[1]] if span else None
+        return Range(self.path, *span) if span is not None and self.path is not None else None
 
-    def keep(self, output: bytes, spans: dict[str, Span]) -> None:
-        """Remember where each keyed piece lies in `output`; no write when nothing changed."""
+    def get(self, key: str) -> bytes | None:
+        """The piece's bytes, read from the last output."""
+        where = self.where(key)
+        return read_range(where) if where is not None else None
+
+    def keep(self, spans: dict[str, Span]) -> None:
+        """Remember where each keyed piece lies in the next output; no write when nothing changed."""
         if self.folder is None or not self.writable or (spans == self.spans and self.recorded == self.digest):
             return
         try:
@@ -67,42 +73,58 @@ class Pieces:
             pass  # costs time next build, never correctness
 
 
-def join(head: bytes, parts: Sequence[tuple[str, Part]], tail: bytes, sep: bytes = b"") -> tuple[bytes, dict[str, Span]]:
-    """head + parts (separated by sep) + tail, and the span of each keyed part in the result."""
+def join(head: bytes, parts: Sequence[tuple[str, Part]], tail: bytes, sep: bytes = b"") -> tuple[list[Part], dict[str, Span]]:
+    """head + parts (separated by sep) + tail as a list of parts, and the span of each keyed part
+    in the output they make (counted from the parts' sizes, nothing is read)."""
     spans: dict[str, Span] = {}
     chunks: list[Part] = [head]
     at = len(head)
+    last: Part = head
     for i, (key, part) in enumerate(parts):
         if i and sep:
-            chunks.append(sep)
+            chunks.append(_between(last, part, sep))
             at += len(sep)
-        spans[key] = (at, at + len(part))
+        size = part_size(part)
+        spans[key] = (at, at + size)
         chunks.append(part)
-        at += len(part)
+        at += size
+        last = part
     chunks.append(tail)
-    return b"".join(chunks), spans
+    return chunks, spans
 
 
-def build_podcast_feed_reusing(site: Site, urls: Urls, pieces: Pieces, key_of: Callable[[Episode], str]) -> bytes:
-    """The whole feed; episodes whose item is among `pieces` under the same key are not rendered again."""
+def _between(before: Part, after: Part, sep: bytes) -> Part:
+    """The separator, as a range of the last output when it lies there between two pieces, so
+    that a run of unchanged pieces stays one copy. Two pieces of that file exactly one separator
+    apart were neighbours in it (every other gap holds a second separator), and that file is
+    the one join() made with their spans (same digest, size and mtime)."""
+    if isinstance(before, Range) and isinstance(after, Range) and before.path == after.path and before.end + len(sep) == after.start:
+        return Range(before.path, before.end, after.start)
+    return sep
+
+
+def build_podcast_feed_reusing(site: Site, urls: Urls, pieces: Pieces, key_of: Callable[[Episode], str]) -> list[Part]:
+    """The whole feed as parts; episodes whose item is among `pieces` under the same key are
+    not rendered again, their item is a range of the last output."""
     keys = [key_of(ep) for ep in site.episodes]
-    stored = [pieces.get(k) for k in keys]
+    stored = [pieces.where(k) for k in keys]
     parts = render_feed_items(site, urls, [ep for ep, piece in zip(site.episodes, stored) if piece is None])
     if parts is None:  # show notes that fool the split: the whole feed in one go, keep nothing
-        return _podcast_xml(site, urls, site.episodes)
+        return [_podcast_xml(site, urls, site.episodes)]
     new = iter(parts.items)
     output, where = join(parts.head, [(k, piece if piece is not None else next(new)) for k, piece in zip(keys, stored)], parts.tail)
-    pieces.keep(output, where)
+    pieces.keep(where)
     return output
 
 
-def build_search_index_reusing(site: Site, urls: Urls, pieces: Pieces, key_of: Callable[[Episode | Article | Drill], str]) -> bytes:
-    """The search index; entries among `pieces` under the same key are not made again."""
+def build_search_index_reusing(site: Site, urls: Urls, pieces: Pieces,
+                               key_of: Callable[[Episode | Article | Drill], str]) -> list[Part]:
+    """The search index as parts; entries among `pieces` under the same key are not made again."""
     parts: list[tuple[str, Part]] = []
     for x in search_items(site):
         key = key_of(x)
-        entry = pieces.get(key)
+        entry = pieces.where(key)
         parts.append((key, entry if entry is not None else render_search_entry(x, urls)))
     output, spans = join(b"[", parts, b"]", b",")
-    pieces.keep(output, spans)
+    pieces.keep(spans)
     return output

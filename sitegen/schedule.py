@@ -2,7 +2,8 @@
 
 `stale_outputs` says which outputs of a plan must be made (no side effects: it compares keys
 with the last build's record and stats the files it wrote). `make_outputs` renders them in
-jobs and gives the bytes to a `Writer`: the staging folder for a build, `NoWriter` for a check.
+jobs and gives the bytes (or parts, for the whole-archive outputs) to a `Writer`: the staging
+folder for a build, `NoWriter` for a check.
 """
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ import threading
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from .cache import CacheError, Entry, read_made, write_made
 from .fingerprint import stat_sig
 from .guide import PAPER_LABELS, pdf_file_name, qr_svg
 from .models import Site
 from .outputs import Output, Plan
+from .parts import Part
 from .plan import PageSpec
 from .render import compile_templates, make_environment, render_pages
 from .seo import structured_data
@@ -33,6 +35,7 @@ Job = Callable[[], Counts]
 
 class Writer(Protocol):
     def put_all(self, files: dict[str, bytes]) -> Counts: ...
+    def put_parts(self, name: str, parts: Iterable[Part]) -> Counts: ...
     def keep(self, name: str) -> Counts: ...
     def copy(self, name: str, src: Path) -> Counts: ...
 
@@ -42,6 +45,9 @@ class NoWriter:
 
     def put_all(self, files: dict[str, bytes]) -> Counts:
         return 0, 0
+
+    def put_parts(self, name: str, parts: Iterable[Part]) -> Counts:
+        return 0, 0  # the parts were made (so rendering errors showed up): nothing to copy
 
     def keep(self, name: str) -> Counts:
         return 0, 0
@@ -128,7 +134,7 @@ def _generated_jobs(site: Site, stale: Stale, writer: Writer, heavy: set[int], f
     jobs: list[Job] = []
     small = []
     for o in stale.make:
-        if o.make is None:
+        if o.make is None and o.parts is None:
             continue
         if o.weight == "archive":
             if len(site.episodes) + len(site.articles) >= LARGE_ARCHIVE:
@@ -161,7 +167,9 @@ def _write_pages(writer: Writer, render: Callable[[list[PageSpec]], dict[str, by
 
 
 def _write_made(writer: Writer, outputs: list[Output]) -> Counts:
-    return writer.put_all({o.path: o.make() for o in outputs if o.make is not None})
+    counts = [writer.put_parts(o.path, o.parts()) for o in outputs if o.parts is not None]
+    counts.append(writer.put_all({o.path: o.make() for o in outputs if o.make is not None}))
+    return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
 
 def _write_pdf(writer: Writer, pdf: Output, html: bytes, plan: Plan, epoch: int, cache_dir: Path | None) -> Counts:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import random
@@ -18,9 +19,11 @@ from sitegen.body import Body
 from sitegen.assets import read_static
 from sitegen.models import Site
 from sitegen.fingerprint import stat_sig
+from sitegen.parts import read_parts
 from sitegen.pieces import Pieces, Written, build_podcast_feed_reusing, build_search_index_reusing
 from sitegen.pipeline import BuildOptions, check
 from sitegen.urls import Urls
+from sitegen.write import Staging
 
 
 @pytest.fixture(scope="module")
@@ -50,15 +53,15 @@ def published(folder: Path, name: str, output: bytes | None = None) -> Pieces:
 def test_feed_from_stored_pieces_renders_only_new_episodes(site_urls, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     site, urls = site_urls
     whole = feeds._podcast_xml(site, urls, site.episodes)
-    out = build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid)
+    out = read_parts(build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid))
     assert out == whole
     added: list[str] = []
     real = feeds._add_episode
     monkeypatch.setattr(feeds, "_add_episode", lambda fg, ep, s, u: (added.append(ep.guid), real(fg, ep, s, u)))
-    assert build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml", out), lambda ep: ep.guid) == whole
+    assert read_parts(build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml", out), lambda ep: ep.guid)) == whole
     assert added == []
     changed = site.episodes[1]
-    assert build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid + ("x" if ep is changed else "")) == whole
+    assert read_parts(build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid + ("x" if ep is changed else ""))) == whole
     assert added == [changed.guid]
 
 
@@ -75,7 +78,7 @@ def test_pieces_of_an_output_changed_since_are_not_used(site_urls, tmp_path: Pat
     path.write_bytes(whole.replace(b"<title>", b"<title>X", 3))  # edited since
     os.utime(path, ns=(1, 1))
     assert Pieces(tmp_path, "podcast.xml", "v1", record).get(guid) is None
-    assert build_podcast_feed_reusing(site, urls, Pieces(tmp_path, "podcast.xml", "v1", record), lambda ep: ep.guid) == whole
+    assert read_parts(build_podcast_feed_reusing(site, urls, Pieces(tmp_path, "podcast.xml", "v1", record), lambda ep: ep.guid)) == whole
     other = Written(path, "v0", *stat_sig(path)[1:])  # a file made from other inputs than the recorded pieces
     assert Pieces(tmp_path, "podcast.xml", "v1", other).get(guid) is None
 
@@ -84,7 +87,7 @@ def test_show_notes_that_look_like_an_item_end_fall_back_to_one_pass(site_urls, 
     site, urls = site_urls
     odd = dataclasses.replace(site.episodes[0], body=Body(site.episodes[0].body_html + "\n    </item>\n    <item>\n"))
     site = dataclasses.replace(site, episodes=(odd, *site.episodes[1:]))
-    out = build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid)
+    out = read_parts(build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid))
     assert out == feeds._podcast_xml(site, urls, site.episodes)
     assert len(etree.fromstring(out).findall("channel/item")) == len(site.episodes)
 
@@ -93,8 +96,8 @@ def test_search_index_from_stored_pieces_equals_fresh(site_urls, tmp_path: Path)
     site, urls = site_urls
     fresh = feeds.build_search_index(site, urls)
     key = lambda x: x.source  # noqa: E731
-    assert build_search_index_reusing(site, urls, published(tmp_path, "search.json"), key) == fresh
-    assert build_search_index_reusing(site, urls, published(tmp_path, "search.json", fresh), key) == fresh
+    assert read_parts(build_search_index_reusing(site, urls, published(tmp_path, "search.json"), key)) == fresh
+    assert read_parts(build_search_index_reusing(site, urls, published(tmp_path, "search.json", fresh), key)) == fresh
     docs = json.loads(fresh)
     assert [d["kind"] for d in docs].count("Episode") == len(site.episodes) and all(d["text"] == d["text"].lower() for d in docs)
 
@@ -150,3 +153,44 @@ def test_dates_in_a_zones_old_local_time_are_valid_rfc3339(tmp_path: Path):
     dates = [e.text for e in rss.iter("pubDate")]
     assert "Sat, 01 May 1920 06:00:00 +0120" in dates
     assert [d for d in dates if not re.fullmatch(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}", d)] == []
+
+
+def made(site: Site, urls: Urls, out: Path, cache: Path, key: str, patching: bool) -> None:
+    """The feed and the search index written as a build writes them: as parts, into the staging
+    folder, reusing the pieces of the last output (made from "v1") when there is one."""
+    def pieces(name: str) -> Pieces:
+        path = out / name
+        return Pieces(cache, name, key, Written(path, "v1", *stat_sig(path)[1:]) if path.exists() else None)
+
+    def body(x: object) -> str:
+        return hashlib.sha256(getattr(x, "body_html").encode()).hexdigest()
+
+    staging = Staging(out, patch=patching)
+    staging.put_parts("podcast.xml", build_podcast_feed_reusing(site, urls, pieces("podcast.xml"), lambda ep: ep.guid + body(ep)))
+    staging.put_parts("search.json", build_search_index_reusing(site, urls, pieces("search.json"), lambda x: x.source + body(x)))
+    staging.commit(["podcast.xml", "search.json"], ["podcast.xml", "search.json"])
+
+
+@pytest.mark.parametrize("edit", ["change", "removal", "addition"])
+def test_feed_and_index_after_one_edit_equal_a_cold_build(edit: str, site_urls, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    site, urls = site_urls
+    eps = site.episodes
+    before = dataclasses.replace(site, episodes=eps[1:]) if edit == "addition" else site
+    after = {"change": dataclasses.replace(site, episodes=(eps[0], dataclasses.replace(eps[1], body_html=eps[1].body_html + "<p>More.</p>"),
+                                                           *eps[2:])),
+             "removal": dataclasses.replace(site, episodes=(eps[0], *eps[2:])),
+             "addition": site}[edit]
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    cache.mkdir()
+    made(before, urls, out, cache, "v1", patching=False)
+    copies: list[int] = []
+    rendered: list[str] = []
+    real_copy, real_add = os.copy_file_range, feeds._add_episode
+    monkeypatch.setattr(os, "copy_file_range", lambda src, dst, n, at=None, to=None: (copies.append(n), real_copy(src, dst, n, at, to))[1])
+    monkeypatch.setattr(feeds, "_add_episode", lambda fg, ep, s, u: (rendered.append(ep.guid), real_add(fg, ep, s, u)))
+    made(after, urls, out, cache, "v2", patching=True)
+    assert rendered == {"change": [eps[1].guid], "removal": [], "addition": [eps[0].guid]}[edit]
+    # the unchanged items and entries: one copy per run of them, on each side of the edit in each output
+    assert len(copies) == {"change": 4, "removal": 4, "addition": 2}[edit]
+    assert (out / "podcast.xml").read_bytes() == feeds.build_podcast_feed(after, urls)
+    assert (out / "search.json").read_bytes() == feeds.build_search_index(after, urls)

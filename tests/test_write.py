@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+import sitegen.parts as parts_module
+from conftest import write_tree
+from sitegen.parts import Range, merge_ranges
 from sitegen.problems import BuildError
 from sitegen.write import MARKER, MARKER_TEXT, Staging
 
@@ -186,3 +189,88 @@ def test_a_swap_that_fails_puts_the_old_output_back(tmp_path: Path, monkeypatch:
             staging.commit()
     staging.discard()
     assert (out / "a.html").read_bytes() == b"good" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def old_output(folder: Path) -> tuple[Path, bytes]:
+    """A last output of a few KB whose ranges the parts below copy."""
+    data = bytes(range(256)) * 40
+    path = write_tree(folder, {"feed.xml": data}) / "feed.xml"
+    return path, data
+
+
+def test_merge_ranges_joins_neighbours_in_one_file_and_drops_empty_parts(tmp_path: Path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    parts = [b"h", Range(a, 0, 10), Range(a, 10, 20), b"", Range(a, 20, 20), Range(a, 20, 30), Range(b, 30, 40),
+             Range(b, 50, 60), memoryview(b"m"), Range(b, 60, 70)]
+    assert list(merge_ranges(parts)) == [b"h", Range(a, 0, 30), Range(b, 30, 40), Range(b, 50, 60), memoryview(b"m"), Range(b, 60, 70)]
+
+
+def test_parts_are_copied_a_merged_range_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    old, data = old_output(tmp_path / "last")
+    calls: list[tuple[int, int]] = []
+    real = os.copy_file_range
+
+    def spy(src: int, dst: int, count: int, offset_src: int | None = None, offset_dst: int | None = None) -> int:
+        calls.append((offset_src or 0, count))
+        return real(src, dst, count, offset_src, offset_dst)
+
+    monkeypatch.setattr(os, "copy_file_range", spy)
+    staging = Staging(tmp_path / "out")
+    parts = [b"head", Range(old, 0, 100), Range(old, 100, 250), Range(old, 250, 300), b"mid", Range(old, 500, 600),
+             Range(old, 600, 700), b"tail"]
+    assert staging.put_parts("x/feed.xml", parts) == (1, 0)
+    staging.commit()
+    assert (tmp_path / "out/x/feed.xml").read_bytes() == b"head" + data[:300] + b"mid" + data[500:700] + b"tail"
+    assert calls == [(0, 300), (500, 200)]
+
+
+def test_parts_are_copied_by_hand_where_the_kernel_cannot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Another file system (EXDEV), even midway through a range: the rest goes by pread and write."""
+    old, data = old_output(tmp_path / "last")
+    real = os.copy_file_range
+    calls: list[int] = []
+
+    def first_then_exdev(src: int, dst: int, count: int, offset_src: int | None = None, offset_dst: int | None = None) -> int:
+        calls.append(count)
+        if len(calls) > 1:
+            raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+        return real(src, dst, 10, offset_src, offset_dst)  # a short copy, as the kernel may do
+
+    monkeypatch.setattr(os, "copy_file_range", first_then_exdev)
+    monkeypatch.setattr(parts_module, "CHUNK", 7)  # several reads per range
+    staging = Staging(tmp_path / "out")
+    assert staging.put_parts("feed.xml", [Range(old, 5, 400), b"-", Range(old, 1000, 2000)]) == (1, 0)
+    staging.commit()
+    assert (tmp_path / "out/feed.xml").read_bytes() == data[5:400] + b"-" + data[1000:2000]
+    assert calls == [395, 385]  # no kernel copy tried again after it failed
+
+
+@pytest.mark.parametrize("patching", [False, True])
+def test_parts_equal_to_the_last_output_keep_it_and_its_mtime(patching: bool, tmp_path: Path):
+    out = tmp_path / "out"
+    publish(out, {"feed.xml": bytes(range(256)) * 40})
+    os.utime(out / "feed.xml", ns=(10**9, 10**9))
+    data = (out / "feed.xml").read_bytes()
+    staging = Staging(out, patch=patching)
+    # the same bytes, partly new and partly copied from the old file at other offsets
+    assert staging.put_parts("feed.xml", [data[:256], Range(out / "feed.xml", 0, 256), Range(out / "feed.xml", 512, len(data))]) == (0, 1)
+    staged = staging.tmp / "feed.xml"  # the staged copy dropped: left alone when patching, else linked
+    assert not staged.exists() if patching else staged.stat().st_ino == (out / "feed.xml").stat().st_ino
+    assert staging.put_parts("other.xml", [b"x"]) == (1, 0)
+    staging.commit(["feed.xml", "other.xml"], ["feed.xml"])
+    assert (out / "feed.xml").stat().st_mtime_ns == 10**9 and (out / "feed.xml").read_bytes() == data
+
+
+def test_parts_that_cannot_be_written_name_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    out = tmp_path / "out"
+    publish(out, {"feed.xml": b"good"})
+
+    def full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "copy_file_range", full)  # not a reason to copy by hand: the disk is full
+    staging = Staging(out, patch=True)
+    with pytest.raises(BuildError, match="feed.xml: cannot be written: No space left on device; free some disk space"):
+        staging.put_parts("feed.xml", [b"new", Range(out / "feed.xml", 0, 4)])
+    staging.discard()
+    assert (out / "feed.xml").read_bytes() == b"good" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
