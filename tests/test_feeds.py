@@ -176,7 +176,7 @@ def test_feed_and_index_after_one_edit_equal_a_cold_build(edit: str, site_urls, 
     site, urls = site_urls
     eps = site.episodes
     before = dataclasses.replace(site, episodes=eps[1:]) if edit == "addition" else site
-    after = {"change": dataclasses.replace(site, episodes=(eps[0], dataclasses.replace(eps[1], body_html=eps[1].body_html + "<p>More.</p>"),
+    after = {"change": dataclasses.replace(site, episodes=(eps[0], dataclasses.replace(eps[1], body=Body(eps[1].body_html + "<p>More.</p>")),
                                                            *eps[2:])),
              "removal": dataclasses.replace(site, episodes=(eps[0], *eps[2:])),
              "addition": site}[edit]
