@@ -28,15 +28,16 @@ from .codec import Codec
 from .fingerprint import HashRecord, StatSig
 from .problems import BuildError, Problem
 
-CACHE_FORMAT = 12
+CACHE_FORMAT = 13
 FILE_NAME = "cache.sqlite"
 _STAMP = f"{ENGINE_VERSION}/{CACHE_FORMAT}/{sys.version_info[:2]}"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    # bodies: the documents' HTML, read only when shown; stamp: which write made the row, so a body
-    # loaded late comes from the row its document was decoded from
+    # stamp: which write made the row, so that a body loaded late comes from the same write
     "CREATE TABLE IF NOT EXISTS docs (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, value TEXT NOT NULL, texts TEXT NOT NULL, "
-    "bodies TEXT NOT NULL, stamp TEXT NOT NULL)",
+    "stamp TEXT NOT NULL)",
+    # the documents' HTML, read only when shown: a table of its own keeps the rows every build reads small
+    "CREATE TABLE IF NOT EXISTS bodies (rel TEXT PRIMARY KEY, stamp TEXT NOT NULL, html TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS pieces (name TEXT PRIMARY KEY, made_from TEXT NOT NULL, spans TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS made (name TEXT PRIMARY KEY, made_from TEXT NOT NULL, data BLOB NOT NULL)",
 )
@@ -122,6 +123,7 @@ def _write(folder: Path, work: Callable[[sqlite3.Connection], None]) -> bool:
                     if not _stamp_ok(conn):  # another version's tables may have other columns: start afresh
                         conn.execute("DELETE FROM meta")
                         conn.execute("DROP TABLE IF EXISTS docs")
+                        conn.execute("DROP TABLE IF EXISTS bodies")
                         conn.execute("DROP TABLE IF EXISTS pieces")
                         conn.execute("DROP TABLE IF EXISTS made")
                         conn.execute("INSERT INTO meta VALUES ('format', ?)", (_STAMP,))
@@ -247,7 +249,7 @@ def read_body(row: _BodyRow, start: int, end: int) -> str:
         if _open.get("at") != (os.getpid(), row.folder):
             _open.clear()  # another folder's, or the parent's (never used across a fork)
             _open["conn"], _open["at"] = _connect(row.folder, create=False), (os.getpid(), row.folder)
-        found = _open["conn"].execute("SELECT bodies FROM docs WHERE rel = ? AND stamp = ?", (row.rel, row.stamp)).fetchone()
+        found = _open["conn"].execute("SELECT html FROM bodies WHERE rel = ? AND stamp = ?", (row.rel, row.stamp)).fetchone()
     except (sqlite3.Error, OSError):
         _open.clear()
     if found is not None and isinstance(found[0], str) and len(found[0]) >= end:
@@ -313,13 +315,6 @@ def _write_docs(conn: sqlite3.Connection, docs: DocCache, codec: Codec) -> None:
 
     stamp = os.urandom(8).hex()  # this write's: a body loaded later must come from the row it was decoded with
 
-    def changed() -> Iterator[tuple[str, int | None, int | None, str, str, str, str]]:
-        # one row at a time: thousands of documents are never all in memory as JSON
-        for rel, loaded in docs.docs.items():
-            old = was.get(rel)
-            if old is None or old[0] is not loaded:
-                yield (rel, *(docs.stats.get(rel) or (None, None)), *codec.dumps(loaded), stamp)
-
     def restated() -> Iterator[tuple[int | None, int | None, str]]:
         # the same document under a new stat (a checkout touches every file): the row stays, its stat changes
         for rel, loaded in docs.docs.items():
@@ -327,14 +322,33 @@ def _write_docs(conn: sqlite3.Connection, docs: DocCache, codec: Codec) -> None:
             if old is not None and old[0] is loaded and old[1] != (stat := docs.stats.get(rel)):
                 yield (*(stat or (None, None)), rel)
 
-    conn.executemany("DELETE FROM docs WHERE rel = ?", ((rel,) for rel in was if rel not in docs.docs))
-    conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", changed())
+    gone = [(rel,) for rel in was if rel not in docs.docs]
+    conn.executemany("DELETE FROM docs WHERE rel = ?", gone)
+    conn.executemany("DELETE FROM bodies WHERE rel = ?", gone)
+    rows: list[tuple[Any, ...]] = []
+    bodies: list[tuple[str, str, str]] = []
+    for rel, loaded in docs.docs.items():
+        old = was.get(rel)
+        if old is None or old[0] is not loaded:
+            value, texts, html = codec.dumps(loaded)
+            rows.append((rel, *(docs.stats.get(rel) or (None, None)), value, texts, stamp))
+            bodies.append((rel, stamp, html))
+            if len(rows) == 500:  # a few at a time: thousands of documents are never all in memory as JSON
+                _put_docs(conn, rows, bodies)
+    _put_docs(conn, rows, bodies)
     conn.executemany("UPDATE docs SET size = ?, mtime = ? WHERE rel = ?", restated())
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('config', ?)", (docs.config,))
     conn.execute("DELETE FROM meta WHERE name = 'art'")
     if docs.art is not None:
         conn.execute("INSERT INTO meta VALUES ('art', ?)", (orjson.dumps(docs.art).decode(),))
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('media', ?)", (orjson.dumps(docs.media).decode(),))
+
+
+def _put_docs(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], bodies: list[tuple[str, str, str]]) -> None:
+    conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", bodies)
+    rows.clear()
+    bodies.clear()
 
 
 def read_pieces(folder: Path | None, name: str) -> tuple[str, dict[str, tuple[int, int]]] | None:
