@@ -1,6 +1,8 @@
 """Decide every page the site has: output path, what kind of page it is and what it shows."""
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Callable, ClassVar, Collection
@@ -269,8 +271,15 @@ def _doc_page(p: Page) -> PageSpec:
 
 def _episode_people(site: Site, ep: Episode) -> tuple[Person, ...]:
     """As the feed restates them: the show's own, then the episode's (one entry per page)."""
+    return _people_of(site.config.podcast.persons, ep.persons)
+
+
+@functools.lru_cache(maxsize=1024)
+def _people_of(show: tuple[Person, ...], own: tuple[Person, ...]) -> tuple[Person, ...]:
+    """One tuple for each distinct list: most episodes have the show's alone, and the page keys
+    digest a tuple they have seen once by its identity."""
     seen: dict[str, Person] = {}
-    for person in site.config.podcast.persons + ep.persons:
+    for person in show + own:
         seen.setdefault(person.slug, person)
     return tuple(seen.values())
 

@@ -114,7 +114,9 @@ def parse_source(text: str, path: Path, rel_path: str, section: str) -> SourceDo
     return SourceDoc(path, rel_path, section, slug, loaded.data, loaded.lines, body, body_line)
 
 
+_NUMBERED, _NAMED = re.compile(rf"\d+-({_SLUG})\.md"), re.compile(rf"({_SLUG})\.md")
+
+
 def slug_from_name(name: str, section: str) -> str | None:
-    pattern = rf"\d+-({_SLUG})\.md" if section == "episodes" else rf"({_SLUG})\.md"
-    m = re.fullmatch(pattern, name)
+    m = (_NUMBERED if section == "episodes" else _NAMED).fullmatch(name)
     return m.group(1) if m else None
