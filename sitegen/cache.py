@@ -247,11 +247,11 @@ def read_body(row: _BodyRow, start: int, end: int) -> str:
     found = None
     try:
         if _open.get("at") != (os.getpid(), row.folder):
-            _open.clear()  # another folder's, or the parent's (never used across a fork)
+            _let_go()
             _open["conn"], _open["at"] = _connect(row.folder, create=False), (os.getpid(), row.folder)
         found = _open["conn"].execute("SELECT html FROM bodies WHERE rel = ? AND stamp = ?", (row.rel, row.stamp)).fetchone()
     except (sqlite3.Error, OSError):
-        _open.clear()
+        _let_go()
     if found is not None and isinstance(found[0], str) and len(found[0]) >= end:
         return found[0][start:end]
     body = row.again(row.rel, row.docs[row.rel]) if row.again is not None else None
@@ -263,10 +263,19 @@ def read_body(row: _BodyRow, start: int, end: int) -> str:
 
 def close_body_reader() -> None:
     """At the end of a build: the file is left as a build without bodies to read would leave it."""
-    conn = _open.get("conn")
-    _open.clear()
+    _let_go()
+
+
+_inherited: list[Any] = []  # a forking parent's connections: never used or closed here (SQLite's rule)
+
+
+def _let_go() -> None:
+    conn, at = _open.pop("conn", None), _open.pop("at", None)
     if conn is not None:
-        conn.close()
+        if at is not None and at[0] == os.getpid():
+            conn.close()
+        else:
+            _inherited.append(conn)
 
 
 def _read_media(conn: sqlite3.Connection) -> HashRecord:

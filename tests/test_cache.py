@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXED_NOW, build_site, make_config
+import sitegen.cache as cache_module
 from sitegen.cache import FILE_NAME, close_body_reader, read_doc_cache, read_index
 from sitegen.load import DOC_CODEC, body_from_source
 from sitegen.problems import BuildError
@@ -400,4 +401,27 @@ def test_a_body_whose_row_was_rewritten_comes_from_its_source_or_the_build_stops
     shutil.rmtree(sample / ".cache")
     docs = read_doc_cache(sample / ".cache", DOC_CODEC, again).docs
     assert docs == {}
+    close_body_reader()
+
+
+def test_a_forked_worker_reads_bodies_on_a_connection_of_its_own(sample: Path):
+    """SQLite's rule: a connection never crosses a fork. A worker forked after the parent read a
+    body opens its own, and leaves the parent's alone (neither used nor closed)."""
+    build_site(sample, pdf=False)
+    again = partial(body_from_source, sample, make_config(sample).base_path)
+    docs = [d for d in read_doc_cache(sample / ".cache", DOC_CODEC, again).docs.values() if d.item is not None]
+    first, second, third = docs[0], docs[1], docs[2]
+    assert first.item.body_html == again(first.rel, first)  # the parent's connection is open now
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        ok = second.item.body_html == again(second.rel, second) and cache_module._open["at"][0] == os.getpid()  # from its own
+        os.write(write, b"1" if ok else b"0")
+        os._exit(0)
+    os.close(write)
+    assert os.read(read, 1) == b"1"
+    os.waitpid(pid, 0)
+    os.close(read)
+    assert third.item.body_html == again(third.rel, third)  # the parent's connection still works
+    assert cache_module._open["at"][0] == os.getpid()
     close_body_reader()
