@@ -83,10 +83,8 @@ class Codec:
         return self._encoders[hint]
 
     def _make_encoder(self, hint: Any) -> Encode:
-        if hint is str:
-            return self._encode_text
-        if hint is Body:
-            return self._encode_body
+        if hint in (str, Body):  # kept beside the JSON
+            return self._encode_text if hint is str else self._encode_body
         if hint in _PLAIN_ENCODERS:
             return _PLAIN_ENCODERS[hint]
         origin, args = typing.get_origin(hint), typing.get_args(hint)
@@ -149,10 +147,8 @@ class Codec:
         return self._decoders[hint]
 
     def _make_decoder(self, hint: Any) -> Decode:
-        if hint is str:
-            return self._decode_text
-        if hint is Body:
-            return self._decode_body
+        if hint in (str, Body):
+            return self._decode_text if hint is str else self._decode_body
         if hint in _PLAIN_DECODERS:
             return _PLAIN_DECODERS[hint]
         origin, args = typing.get_origin(hint), typing.get_args(hint)
@@ -203,7 +199,6 @@ class Codec:
         if not 0 <= start <= end <= len(self._in):
             raise ValueError(f"text {start}-{end} is not in the cached texts")
         return self._in[start:end]
-
 
     def _decode_body(self, value: Any) -> Body:
         start, end = value
