@@ -11,6 +11,7 @@ import gc
 import multiprocessing
 import os
 import threading
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -192,7 +193,8 @@ def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset(
     """Run jobs, on every core when it pays. Forked workers inherit the jobs (closures over the
     site and the staging folder) and write their files themselves; only counts come back.
     Jobs in `heavy` (whole-archive feeds, PDFs) each get a fresh worker, so no process holds
-    two of them: peak memory stays the parent's plus one job."""
+    two of them: peak memory stays the parent's plus one job. A few light jobs beside them
+    (a build that changed one post) run in this process meanwhile, rather than in two more forks."""
     workers = min(os.cpu_count() or 1, len(jobs))
     # fork is only safe in a single-threaded process (serve runs an HTTP thread)
     if not parallel or workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -204,13 +206,20 @@ def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset(
     gc.freeze()
     ctx = multiprocessing.get_context("fork")
     light = [i for i in range(len(jobs)) if i not in heavy]
+    here = light if heavy and len(light) <= len(heavy) else []
+    shared = [i for i in light if i not in here]
+    results: dict[int, Counts] = {}
     try:
-        with ctx.Pool(workers) as many, ctx.Pool(workers, maxtasksperchild=1) as fresh:
-            alone = {i: fresh.apply_async(_run_job, (i,)) for i in sorted(heavy)}
-            shared = many.map_async(_run_job, light, chunksize=1)
-            results = {i: r.get() for i, r in alone.items()}
-            results.update(zip(light, shared.get()))
-            return [results[i] for i in range(len(jobs))]
+        with ExitStack() as pools:  # only the pools that get jobs: each fork of a large archive's process costs
+            fresh = pools.enter_context(ctx.Pool(min(workers, len(heavy)), maxtasksperchild=1)) if heavy else None
+            many = pools.enter_context(ctx.Pool(min(workers, len(shared)))) if shared else None
+            alone = {i: fresh.apply_async(_run_job, (i,)) for i in sorted(heavy)} if fresh is not None else {}
+            pending = many.map_async(_run_job, shared, chunksize=1) if many is not None else None
+            results.update((i, jobs[i]()) for i in here)
+            results.update((i, r.get()) for i, r in alone.items())
+            if pending is not None:
+                results.update(zip(shared, pending.get()))
+        return [results[i] for i in range(len(jobs))]
     finally:
         _JOBS = []
 
