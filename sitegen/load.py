@@ -20,10 +20,9 @@ from .codec import Codec
 from .config import SiteConfig
 from .fingerprint import ContentIds, FileId, digest, racy, stat_sig
 from .manifest import Manifest, ManifestEntry
-from .markdown_html import render_markdown
 from .media import MediaError, read_audio_infos, read_transcript
 from .models import compact
-from .parse import MediaFacts, Parsed, parse_doc
+from .parse import MediaFacts, Parsed, parse_doc, render_body
 from .problems import Problem, rel
 from .sources import MAX_FILE_BYTES, SECTIONS, SourceDoc, read_source, slug_from_name
 
@@ -174,10 +173,10 @@ def _parse_file(f: SourceFile, content: str, config: SiteConfig, ids: ContentIds
     return Loaded(f.rel, content, deps, item, tuple(problems), published, listing)
 
 
-def body_from_source(root: Path, base_path: str, rel: str, loaded: Loaded) -> str | None:
-    """A cached document's body, made again from its source (when the cache lost it during the
-    build); None when the source is no longer the one it was parsed from."""
-    path = root / rel
+def body_from_source(config: SiteConfig, rel: str, loaded: Loaded) -> str | None:
+    """A cached document's body, made again from its source as parsing made it (when the cache
+    lost it during the build); None when the source is no longer the one it was parsed from."""
+    path = config.root / rel
     try:
         data = path.read_bytes()
     except OSError:
@@ -185,7 +184,7 @@ def body_from_source(root: Path, base_path: str, rel: str, loaded: Loaded) -> st
     if loaded.item is None or digest(data) != loaded.content:
         return None
     doc = read_source(path, rel, loaded.item.section)
-    return render_markdown(doc.body, base_path).html if isinstance(doc, SourceDoc) else None
+    return render_body(doc, config, []) if isinstance(doc, SourceDoc) else None
 
 
 def _published_audio(doc: SourceDoc, config: SiteConfig, manifest: Manifest) -> tuple[str, ManifestEntry | None] | None:

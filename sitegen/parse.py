@@ -50,7 +50,8 @@ def _fields(doc: SourceDoc, schema: tuple[Field, ...], config: SiteConfig) -> tu
     return values, [Problem(doc.rel, doc.line(fp.key) if fp.key else 1, fp.message) for fp in found]
 
 
-def _body(doc: SourceDoc, config: SiteConfig, problems: list[Problem]) -> str:
+def render_body(doc: SourceDoc, config: SiteConfig, problems: list[Problem]) -> str:
+    """The file's Markdown as the item's HTML; what is wrong with it goes into `problems`."""
     rendered = render_markdown(doc.body, config.base_path)
     problems.extend(Problem(doc.rel, doc.body_line + line - 1, issue) for line, issue in rendered.issues)
     return rendered.html
@@ -58,7 +59,7 @@ def _body(doc: SourceDoc, config: SiteConfig, problems: list[Problem]) -> str:
 
 def parse_episode(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[Episode | None, list[Problem]]:
     v, problems = _fields(doc, EPISODE, config)
-    body_html = _body(doc, config, problems)
+    body_html = render_body(doc, config, problems)
     audio = _audio(doc, v, facts, problems) if v.get("audio") else None
     transcript = _transcript(doc, v["transcript"], facts, problems) if v.get("transcript") else None
     image = _image(doc, v["image"], facts, problems) if v.get("image") else None
@@ -161,7 +162,7 @@ def _in_project(doc: SourceDoc, path: Path) -> Path:
 
 def parse_article(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[Article | None, list[Problem]]:
     v, problems = _fields(doc, ARTICLE, config)
-    body_html = _body(doc, config, problems)
+    body_html = render_body(doc, config, problems)
     if not problems and v["updated"] is not None and v["updated"] < v["date"]:
         problems.append(Problem(doc.rel, doc.line(("updated",)), "updated: earlier than date; it should be the date of a later revision"))
     if problems:
@@ -175,7 +176,7 @@ def parse_article(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tupl
 
 def parse_drill(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[Drill | None, list[Problem]]:
     v, problems = _fields(doc, DRILL, config)
-    body_html = _body(doc, config, problems)
+    body_html = render_body(doc, config, problems)
     if problems:
         return None, problems
     return Drill(
@@ -187,7 +188,7 @@ def parse_drill(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[
 
 def parse_page(doc: SourceDoc, config: SiteConfig, facts: MediaFacts) -> tuple[Page | None, list[Problem]]:
     v, problems = _fields(doc, PAGE, config)
-    body_html = _body(doc, config, problems)
+    body_html = render_body(doc, config, problems)
     if problems:
         return None, problems
     return Page(doc.rel, doc.slug, v["title"], v["summary"], Body(body_html), v["draft"]), []

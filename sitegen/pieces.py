@@ -19,7 +19,7 @@ from .cache import CacheError, read_pieces, write_pieces
 from .feeds import _podcast_xml, render_feed_items, render_search_entry, search_items
 from .fingerprint import stat_sig
 from .models import Article, Drill, Episode, Site
-from .parts import Part, Range, part_size, read_range
+from .parts import Part, Range, part_size
 from .urls import Urls
 
 Span = tuple[int, int]
@@ -57,11 +57,6 @@ class Pieces:
         """Where the piece lies in the last output, without reading it."""
         span = self.spans.get(key)
         return Range(self.path, *span) if span is not None and self.path is not None else None
-
-    def get(self, key: str) -> bytes | None:
-        """The piece's bytes, read from the last output."""
-        where = self.where(key)
-        return read_range(where) if where is not None else None
 
     def keep(self, spans: dict[str, Span]) -> None:
         """Remember where each keyed piece lies in the next output; no write when nothing changed."""

@@ -98,7 +98,7 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
 def _read_docs(opts: BuildOptions, inputs: Inputs) -> DocCache:
     if not opts.cache:
         return DocCache()
-    return read_doc_cache(inputs.cache_dir, DOC_CODEC, partial(body_from_source, opts.root, inputs.config.base_path))
+    return read_doc_cache(inputs.cache_dir, DOC_CODEC, partial(body_from_source, inputs.config))
 
 
 def read_site(opts: BuildOptions, inputs: Inputs, docs: DocCache, progress: Progress) -> tuple[Site, list[Loaded], DocCache]:

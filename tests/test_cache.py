@@ -375,7 +375,7 @@ def test_bodies_stay_in_the_cache_until_shown(sample: Path):
     """An unchanged post's body is not needed by a build that reuses its page and feed pieces:
     decoding the cache leaves every body in the file, and reading one gives the parsed HTML."""
     build_site(sample, pdf=False)
-    again = partial(body_from_source, sample, make_config(sample).base_path)
+    again = partial(body_from_source, make_config(sample))
     docs = read_doc_cache(sample / ".cache", DOC_CODEC, again).docs
     assert docs and not any(d.item.body.loaded for d in docs.values() if d.item is not None)
     for rel, d in docs.items():
@@ -389,7 +389,7 @@ def test_a_body_whose_row_was_rewritten_comes_from_its_source_or_the_build_stops
     is then made again from its source, and when the source changed too, the build stops with a
     problem naming the file rather than mix two versions of a post."""
     build_site(sample, pdf=False)
-    again = partial(body_from_source, sample, make_config(sample).base_path)
+    again = partial(body_from_source, make_config(sample))
     docs = read_doc_cache(sample / ".cache", DOC_CODEC, again).docs
     edited, other = "content/episodes/002-knees-and-you.md", "content/articles/safety-first.md"
     EDITS["edit an episode"](sample)
@@ -408,7 +408,7 @@ def test_a_forked_worker_reads_bodies_on_a_connection_of_its_own(sample: Path):
     """SQLite's rule: a connection never crosses a fork. A worker forked after the parent read a
     body opens its own, and leaves the parent's alone (neither used nor closed)."""
     build_site(sample, pdf=False)
-    again = partial(body_from_source, sample, make_config(sample).base_path)
+    again = partial(body_from_source, make_config(sample))
     docs = [d for d in read_doc_cache(sample / ".cache", DOC_CODEC, again).docs.values() if d.item is not None]
     first, second, third = docs[0], docs[1], docs[2]
     assert first.item.body_html == again(first.rel, first)  # the parent's connection is open now

@@ -74,13 +74,13 @@ def test_pieces_of_an_output_changed_since_are_not_used(site_urls, tmp_path: Pat
     path = tmp_path / "podcast.xml"
     path.write_bytes(whole)
     record = Written(path, "v1", *stat_sig(path)[1:])  # what the index says that build wrote
-    assert Pieces(tmp_path, "podcast.xml", "v1", record).get(guid) is not None
+    assert Pieces(tmp_path, "podcast.xml", "v1", record).where(guid) is not None
     path.write_bytes(whole.replace(b"<title>", b"<title>X", 3))  # edited since
     os.utime(path, ns=(1, 1))
-    assert Pieces(tmp_path, "podcast.xml", "v1", record).get(guid) is None
+    assert Pieces(tmp_path, "podcast.xml", "v1", record).where(guid) is None
     assert read_parts(build_podcast_feed_reusing(site, urls, Pieces(tmp_path, "podcast.xml", "v1", record), lambda ep: ep.guid)) == whole
     other = Written(path, "v0", *stat_sig(path)[1:])  # a file made from other inputs than the recorded pieces
-    assert Pieces(tmp_path, "podcast.xml", "v1", other).get(guid) is None
+    assert Pieces(tmp_path, "podcast.xml", "v1", other).where(guid) is None
 
 
 def test_show_notes_that_look_like_an_item_end_fall_back_to_one_pass(site_urls, tmp_path: Path):
