@@ -28,7 +28,7 @@ from .codec import Codec
 from .fingerprint import HashRecord, StatSig
 from .problems import BuildError, Problem
 
-CACHE_FORMAT = 13
+CACHE_FORMAT = 14
 FILE_NAME = "cache.sqlite"
 _STAMP = f"{ENGINE_VERSION}/{CACHE_FORMAT}/{sys.version_info[:2]}"
 _SCHEMA = (
@@ -57,8 +57,9 @@ class Index:
     inputs: str = ""  # digest of every input's stat, options and the publication state
     out_dir: str = ""
     outputs: dict[str, Entry] = field(default_factory=dict)  # path -> (digest, size, mtime_ns)
-    dates: dict[str, tuple[str, float, bool]] = field(default_factory=dict)  # rel -> (file sig, published ts, draft)
+    dates: dict[str, tuple[str, float, bool]] = field(default_factory=dict)  # rel -> (item digest, published ts, draft)
     racy: tuple[str, ...] = ()  # inputs whose content (not only stat) is in `inputs`
+    shape: str = ""  # of the site whose pages `outputs` keys (see Digests.shape)
 
 
 @dataclass(slots=True)
@@ -163,7 +164,7 @@ def read_index(folder: Path | None) -> Index:
         try:
             v = orjson.loads(row[0])
             return Index(v["inputs"], v["out_dir"], {k: (e[0], e[1], e[2]) for k, e in v["outputs"].items()},
-                         {k: (d[0], d[1], d[2]) for k, d in v["dates"].items()}, tuple(v["racy"]))
+                         {k: (d[0], d[1], d[2]) for k, d in v["dates"].items()}, tuple(v["racy"]), v["shape"])
         except (ValueError, KeyError, TypeError, IndexError):
             return Index()
     return Index()
@@ -290,7 +291,7 @@ def write_cache(folder: Path, index: Index, docs: DocCache | None, codec: Codec)
     """Record a finished build in one transaction: only documents that changed are written.
     False when the file had to be started afresh: it then lacks the documents that did not change."""
     recorded = orjson.dumps({"inputs": index.inputs, "out_dir": index.out_dir, "outputs": index.outputs,
-                             "dates": index.dates, "racy": index.racy}).decode()
+                             "dates": index.dates, "racy": index.racy, "shape": index.shape}).decode()
 
     def work(conn: sqlite3.Connection) -> None:
         if docs is not None:

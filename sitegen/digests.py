@@ -32,6 +32,7 @@ class Digests:
         posts: list[Post] = [*site.episodes, *site.articles]
         self.scheduled = frozenset(x.source for x in posts if x.published > site.now) if site.include_drafts else frozenset()
         self._memo: dict[tuple[int, bool], tuple[Any, str]] = {}  # lists and tags shared by many pages, by identity
+        self._salts: dict[str, str] = {}
 
     def item(self, x: Item) -> str:
         d = self.items[x.source]
@@ -61,6 +62,14 @@ class Digests:
             return digest(v)
         return repr(v)
 
+    def shape(self) -> str:
+        """Everything that decides which pages the site has and what each shows of the items it
+        lists (all but the bodies, when listings leave them out). Between two builds of equal
+        shape, only the own pages of items that changed have other keys."""
+        s = self.site
+        return self.of("shape", self.value(s.episodes, listed=True), self.value(s.articles, listed=True),
+                       self.value(s.drills, listed=True), self.value(s.pages, listed=True), self.value(s.program))
+
     def page(self, page: PageSpec) -> str:
         """One string hashed once, not a digest of nested values: 20,000 pages are keyed per build."""
         kind = page.kind
@@ -73,6 +82,14 @@ class Digests:
 
     def of(self, *parts: Any) -> str:
         return digest(self.base, *parts)
+
+    def piece(self, kind: str, x: Item) -> str:
+        """The key of what one item alone makes (a feed item, a search entry, a chapters file):
+        joined, not hashed, as 20,000 of them are asked for per build."""
+        salt = self._salts.get(kind)
+        if salt is None:
+            salt = self._salts[kind] = self.of("piece", kind)[:16]
+        return salt + self.item(x)
 
 
 def tree_digest(folder: Path) -> str:

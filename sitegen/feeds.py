@@ -1,6 +1,7 @@
 """The podcast RSS feed, the Atom feed of all posts, chapters JSON, sitemap, robots.txt, search index."""
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from dataclasses import dataclass
@@ -242,6 +243,12 @@ def build_chapters_json(ep: Episode, site: Site, urls: Urls) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def atom_posts(site: Site) -> list[Post]:
+    """The Atom feed's entries: the newest posts, episodes and articles together."""
+    everything: tuple[Post, ...] = site.episodes + site.articles
+    return heapq.nlargest(ATOM_ENTRIES, everything, key=lambda x: (x.published, x.section, x.slug))
+
+
 def build_atom_feed(site: Site, urls: Urls) -> bytes:
     c = site.config
     fg = FeedGenerator()
@@ -256,9 +263,7 @@ def build_atom_feed(site: Site, urls: Urls) -> bytes:
     fg.updated(site.modified)
     fg.logo(urls.absolute("img/social.jpg"))
     fg.icon(urls.absolute("img/favicon-32.png"))
-    everything: tuple[Post, ...] = site.episodes + site.articles
-    posts = sorted(everything, key=lambda x: (x.published, x.section, x.slug), reverse=True)[:ATOM_ENTRIES]
-    for post in posts:
+    for post in atom_posts(site):
         url = urls.absolute(post.url)
         fe = fg.add_entry(order="append")
         fe.id(url)

@@ -37,23 +37,25 @@ def merge_ranges(parts: Iterable[Part]) -> Iterator[Part]:
     """The parts, empty ones left out and ranges that follow each other in one file made one:
     unchanged runs of pieces become one copy each."""
     run: Range | None = None
+    end = 0  # of the run so far
     for part in parts:
         if not part_size(part):
             continue
         if isinstance(part, Range):
-            if run is not None and run.path == part.path and run.end == part.start:
-                run = run._replace(end=part.end)
+            # the ranges of one output share one path object: `is` before the slower Path ==
+            if run is not None and end == part.start and (run.path is part.path or run.path == part.path):
+                end = part.end
                 continue
             if run is not None:
-                yield run
-            run = part
+                yield Range(run.path, run.start, end)
+            run, end = part, part.end
             continue
         if run is not None:
-            yield run
+            yield Range(run.path, run.start, end)
             run = None
         yield part
     if run is not None:
-        yield run
+        yield Range(run.path, run.start, end)
 
 
 def write_parts(fd: int, parts: Iterable[Part]) -> int:

@@ -93,7 +93,8 @@ def _between(before: Part, after: Part, sep: bytes) -> Part:
     that a run of unchanged pieces stays one copy. Two pieces of that file exactly one separator
     apart were neighbours in it (every other gap holds a second separator), and that file is
     the one join() made with their spans (same digest, size and mtime)."""
-    if isinstance(before, Range) and isinstance(after, Range) and before.path == after.path and before.end + len(sep) == after.start:
+    if (isinstance(before, Range) and isinstance(after, Range) and before.end + len(sep) == after.start
+            and (before.path is after.path or before.path == after.path)):
         return Range(before.path, before.end, after.start)
     return sep
 

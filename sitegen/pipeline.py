@@ -28,7 +28,7 @@ from .manifest import read_manifest
 from .models import Site
 from .options import BuildOptions, BuildResult, unchanged_result
 from .outputdir import check_output_folder
-from .outputs import plan_outputs
+from .outputs import LastPlan, plan_outputs
 from .pieces import Pieces, Written
 from .preview import changed_sources, write_first_pages
 from .problems import Problem
@@ -45,6 +45,7 @@ class Outputs:
     stats: WriteStats
     copies: dict[str, Path]  # output path -> the file published as it is
     kept: dict[str, Entry]  # outputs found current on disk (same key, same size and mtime), carried over untouched
+    shape: str  # of the site (see Digests.shape), recorded with the keys
 
 
 Progress = Callable[[str], None]
@@ -126,7 +127,7 @@ def write_outputs(opts: BuildOptions, inputs: Inputs, site: Site, loaded: list[L
     index = inputs.index
     staging = Staging(inputs.out_dir, patch=_patches(inputs))
     try:
-        outputs = build_outputs(site, opts.root, loaded, previous=index.outputs, staging=staging, pdf=opts.pdf, progress=progress,
+        outputs = build_outputs(site, opts.root, loaded, previous=index, staging=staging, pdf=opts.pdf, progress=progress,
                                 last_output=opts.root / index.out_dir if index.out_dir else None,
                                 cache_dir=inputs.cache_dir if opts.cache else None)
         if staging.patch:
@@ -144,12 +145,12 @@ def write_build_record(opts: BuildOptions, inputs: Inputs, loaded: list[Loaded],
     and whether the cache holds every document of `docs` (not when it had to start afresh)."""
     kept = outputs.kept  # untouched since they were compared: their stat is known
     recorded = {name: kept[name] if name in kept else (d, *stat_sig(f"{inputs.out_dir}/{name}")[1:]) for name, d in outputs.digests.items()}
-    dates = {e.rel: (e.content, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
+    dates = {e.rel: (e.digest, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
                      bool(getattr(e.item, "draft", False))) for e in loaded if e.item is not None}
     recent = sorted(inputs.recent)
     signature = input_signature(inputs.sigs + [inputs.hashed[p] for p in recent], opts, inputs.out_key, dates, inputs.now)
     try:
-        whole = write_cache(inputs.cache_dir, Index(signature, inputs.out_key, recorded, dates, tuple(recent)), docs, DOC_CODEC)
+        whole = write_cache(inputs.cache_dir, Index(signature, inputs.out_key, recorded, dates, tuple(recent), outputs.shape), docs, DOC_CODEC)
     except CacheError as exc:
         return (f"the build cache could not be written ({exc}); the output is complete, the next build will be slower",), False
     return (), whole
@@ -165,7 +166,7 @@ def check(opts: BuildOptions) -> BuildResult:
     site, loaded, _ = read_site(opts, inputs, _read_docs(opts, inputs), _quiet)
     index = inputs.index
     try:
-        outputs = build_outputs(site, opts.root, loaded, previous=index.outputs, staging=None, pdf=False,
+        outputs = build_outputs(site, opts.root, loaded, previous=index, staging=None, pdf=False,
                                 cache_dir=inputs.cache_dir if opts.cache else None,
                                 last_output=opts.root / index.out_dir if index.out_dir else None)
     finally:
@@ -230,25 +231,26 @@ def _line_finder(root: Path, files: list) -> Callable[[str, tuple], int]:
     return line_of
 
 
-def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: dict[str, Entry],
+def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: Index,
                   staging: Staging | None, pdf: bool = True, progress: Progress = _quiet,
                   cache_dir: Path | None = None, last_output: Path | None = None) -> Outputs:
     """Plan every output, make the stale ones into `staging` (None: a check, which keeps nothing),
-    carry over the rest."""
+    carry over the rest. `previous`: what the last build recorded."""
     progress("planning the output")
     copies, fingerprints = read_static(root / "static")
+    last = LastPlan(previous.shape, previous.outputs, {rel: d[0] for rel, d in previous.dates.items()})
 
     def pieces_of(name: str, key: str) -> Pieces:  # a check reads them, a build keeps them up to date too
-        old = previous.get(name)
+        old = previous.outputs.get(name)
         last = Written(last_output / name, *old) if old is not None and last_output is not None else None
         return Pieces(cache_dir, name, key, last, writable=staging is not None)
 
-    plan = plan_outputs(site, root, loaded, copies, fingerprints, pieces_of, pdf)
-    stale = stale_outputs(plan, previous, staging.out_dir if staging else None)
+    plan = plan_outputs(site, root, loaded, copies, fingerprints, pieces_of, pdf, last)
+    stale = stale_outputs(plan, previous.outputs, staging.out_dir if staging else None)
     counts = make_outputs(site, root, plan, stale, staging or NoWriter(), progress, cache_dir if staging is not None else None)
     made = {o.path: o.key for o in plan.outputs}
     stats = WriteStats(len(made), sum(w for w, _ in counts), sum(k for _, k in counts))
-    return Outputs(made, len(plan.pages), stats, plan.copies, {name: previous[name] for name in stale.keep})
+    return Outputs(made, len(plan.pages), stats, plan.copies, {name: previous.outputs[name] for name in stale.keep}, plan.shape)
 
 
 def _import_pdf_engine() -> None:

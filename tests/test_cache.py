@@ -51,6 +51,8 @@ EDITS = {
     "change the config": lambda r: (r / "site.toml").write_text((r / "site.toml").read_text().replace("A sample show used by the tests.", "A changed description.")),
     "change the CSS": lambda r: (r / "static/css/site.css").write_text((r / "static/css/site.css").read_text() + "\n/* changed */\n"),
     "replace the audio": lambda r: shutil.copy(r / "content/episodes/003-draft-episode.mp3", r / "content/episodes/002-knees-and-you.mp3"),
+    "move an episode's date": lambda r: (r / "content/episodes/002-knees-and-you.md").write_text(
+        (r / "content/episodes/002-knees-and-you.md").read_text().replace("date: 2026-03-10T07:30", "date: 2026-01-02T07:30")),
     "publish a draft": lambda r: (r / "content/articles/a-draft-article.md").write_text(
         (r / "content/articles/a-draft-article.md").read_text().replace("draft: true", "draft: false")),
 }
@@ -81,6 +83,39 @@ def test_one_change_rewrites_only_affected_files(sample: Path):
     assert "_site/episodes/knees-and-you/index.html" in changed and "_site/podcast.xml" in changed
     assert "_site/articles/safety-first/index.html" not in changed and "_site/css" not in changed
     assert result.stats.written == len(changed) < len(before) / 2
+
+
+def test_a_body_edit_keys_only_its_own_pages_again(sample: Path, monkeypatch: pytest.MonkeyPatch):
+    """The other pages keep their recorded keys (the site has the same shape); a change of what
+    lists show (a title) keys every page again."""
+    from sitegen.digests import Digests
+
+    keyed: list[str] = []
+    page = Digests.page
+    monkeypatch.setattr(Digests, "page", lambda self, p: keyed.append(p.output) or page(self, p))
+    build_site(sample, pdf=False)
+    everything = len(keyed)
+    keyed.clear()
+    EDITS["edit an episode"](sample)
+    build_site(sample, pdf=False)
+    assert keyed == ["episodes/knees-and-you/index.html"]
+    keyed.clear()
+    EDITS["retitle an article"](sample)
+    build_site(sample, pdf=False)
+    assert len(keyed) == everything
+
+
+def test_a_body_edit_leaves_the_sitemap_and_a_date_edit_remakes_it(sample: Path):
+    build_site(sample, pdf=False)
+    sitemap = sample / "_site/sitemap.xml"
+    before = sitemap.stat().st_mtime_ns
+    EDITS["edit an episode"](sample)
+    build_site(sample, pdf=False)
+    assert sitemap.stat().st_mtime_ns == before
+    text = sitemap.read_text()
+    EDITS["move an episode's date"](sample)
+    build_site(sample, pdf=False)
+    assert sitemap.read_text() != text and "2026-01-02" in sitemap.read_text()
 
 
 def db(root: Path) -> sqlite3.Connection:
