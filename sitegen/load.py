@@ -109,16 +109,16 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now
             st = f.path.stat()
             sig = (st.st_size, st.st_mtime_ns)
         hit: Loaded | None = cache.docs.get(f.rel)
-        fresh = hit is not None and _still_valid(hit, ids, manifest)
-        if hit is not None and fresh and cache.stats.get(f.rel) == sig:
+        if hit is not None and not _still_valid(hit, ids, manifest):
+            hit = None
+        if hit is not None and cache.stats.get(f.rel) == sig:
             out[f.rel] = hit
             stats[f.rel] = sig
             continue
-        # a file over the cap is refused by its reader: never read it whole here
-        content = digest(f.path.read_bytes()) if sig[0] <= MAX_FILE_BYTES else digest("too large", *sig)
+        content = _content_digest(f, sig)
         if not racy(sig[1], now_ns):  # too new to trust its mtime: compared by content next time
             stats[f.rel] = sig
-        if hit is not None and fresh and hit.content == content:
+        if hit is not None and hit.content == content:
             out[f.rel] = hit
         else:
             misses.append((f, content))
@@ -127,6 +127,11 @@ def load_items(files: list[SourceFile], config: SiteConfig, cache: DocCache, now
         for dep in parsed.deps:  # hashed by a worker: kept when the file is unchanged since
             ids.confirm(dep)
     return [out[f.rel] for f in files], replace(cache, docs={f.rel: out[f.rel] for f in files}, stats=stats, media=ids.seen)
+
+
+def _content_digest(f: SourceFile, sig: tuple[int, int]) -> str:
+    """The file's bytes as a digest; a file over the cap is refused by its reader, so it is never read whole here."""
+    return digest(f.path.read_bytes()) if sig[0] <= MAX_FILE_BYTES else digest("too large", *sig)
 
 
 def _still_valid(hit: Loaded, ids: ContentIds, manifest: Manifest) -> bool:

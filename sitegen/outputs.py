@@ -81,13 +81,18 @@ def plan_outputs(site: Site, root: Path, loaded: list[Loaded], copies: dict[str,
         guide = page_keys["guide/index.html"]
         outputs += [Output(f"guide/{pdf_file_name(c.guide.pdf_name, paper)}", digest(guide, paper), "pdf", paper=paper)
                     for paper in c.guide.papers]
-    media = [(m.href, root / m.source) for ep in site.episodes for m in (ep.audio, ep.transcript.file if ep.transcript else None, ep.image)
-             if m is not None and m.source is not None]
+    media = _local_media(site, root)
     claims = [(o.path, "generated") for o in outputs] + [(n, str(src)) for n, src in [*copies.items(), *media]]
     check_unique_outputs(claims)
     published = {**copies, **dict(media)}
     outputs += [Output(name, digest("copy", stat_sig(src)[1:]), "small", source=src) for name, src in published.items()]
     return Plan(tuple(outputs), tuple(pages), urls, template_digest, published, shape)
+
+
+def _local_media(site: Site, root: Path) -> list[tuple[str, Path]]:
+    """The episodes' audio, transcripts and art kept in the project, by published path: copied as they are."""
+    return [(m.href, root / m.source) for ep in site.episodes for m in (ep.audio, ep.transcript.file if ep.transcript else None, ep.image)
+            if m is not None and m.source is not None]
 
 
 def _page_keys(pages: list[PageSpec], dig: Digests, last: LastPlan | None) -> dict[str, str]:

@@ -14,6 +14,7 @@ import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
@@ -204,24 +205,39 @@ def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset(
     # Objects the workers inherit are frozen: their garbage collector never walks (and so never
     # copies) the parent's memory. They stay frozen after: they live until the build ends (see build()).
     gc.freeze()
-    ctx = multiprocessing.get_context("fork")
+    try:
+        return _in_workers(jobs, workers, heavy)
+    finally:
+        _JOBS = []
+
+
+def _in_workers(jobs: list[Job], workers: int, heavy: frozenset[int]) -> list[Counts]:
+    """The heavy jobs each in a fresh fork, the light ones in a shared pool, or here when they
+    are no more than the heavy ones."""
     light = [i for i in range(len(jobs)) if i not in heavy]
     here = light if heavy and len(light) <= len(heavy) else []
     shared = [i for i in light if i not in here]
-    results: dict[int, Counts] = {}
-    try:
-        with ExitStack() as pools:  # only the pools that get jobs: each fork of a large archive's process costs
-            fresh = pools.enter_context(ctx.Pool(min(workers, len(heavy)), maxtasksperchild=1)) if heavy else None
-            many = pools.enter_context(ctx.Pool(min(workers, len(shared)))) if shared else None
-            alone = {i: fresh.apply_async(_run_job, (i,)) for i in sorted(heavy)} if fresh is not None else {}
-            pending = many.map_async(_run_job, shared, chunksize=1) if many is not None else None
-            results.update((i, jobs[i]()) for i in here)
-            results.update((i, r.get()) for i, r in alone.items())
-            if pending is not None:
-                results.update(zip(shared, pending.get()))
-        return [results[i] for i in range(len(jobs))]
-    finally:
-        _JOBS = []
+    with ExitStack() as pools:  # only the pools that get jobs: each fork of a large archive's process costs
+        alone = _each_in_a_fresh_fork(pools, sorted(heavy), workers)
+        pending = _in_a_shared_pool(pools, shared, workers)
+        results = {i: jobs[i]() for i in here}
+        results.update((i, r.get()) for i, r in alone.items())
+        results.update(zip(shared, pending.get() if pending is not None else []))
+    return [results[i] for i in range(len(jobs))]
+
+
+def _each_in_a_fresh_fork(pools: ExitStack, jobs: list[int], workers: int) -> dict[int, AsyncResult[Counts]]:
+    if not jobs:
+        return {}
+    pool = pools.enter_context(multiprocessing.get_context("fork").Pool(min(workers, len(jobs)), maxtasksperchild=1))
+    return {i: pool.apply_async(_run_job, (i,)) for i in jobs}
+
+
+def _in_a_shared_pool(pools: ExitStack, jobs: list[int], workers: int) -> AsyncResult[list[Counts]] | None:
+    if not jobs:
+        return None
+    pool = pools.enter_context(multiprocessing.get_context("fork").Pool(min(workers, len(jobs))))
+    return pool.map_async(_run_job, jobs, chunksize=1)
 
 
 def _run_job(i: int) -> Counts:
