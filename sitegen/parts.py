@@ -90,26 +90,6 @@ def write_parts(fd: int, parts: Iterable[Part]) -> int:
     return total
 
 
-def read_parts(parts: Iterable[Part]) -> bytes:
-    """The parts as one bytes (for tests and small outputs: this holds them all)."""
-    out: list[bytes | memoryview] = []
-    for part in merge_ranges(parts):
-        if isinstance(part, Range):
-            out.append(read_range(part))
-        else:
-            out.append(part)
-    return b"".join(out)
-
-
-def read_range(part: Range) -> bytes:
-    with open(part.path, "rb") as fh:
-        fh.seek(part.start)
-        data = fh.read(part.end - part.start)
-    if len(data) != part.end - part.start:
-        raise _shrunk(part.path)
-    return data
-
-
 def _copy_range(src: int, dst: int, part: Range, kernel: bool) -> bool:
     """Copy one range to dst's position; returns whether the kernel copy still works here."""
     at, end = part.start, part.end
@@ -144,4 +124,4 @@ def _shrunk(path: Path) -> OSError:
     return OSError(errno.EIO, "the last output changed while it was copied", str(path))
 
 
-__all__ = ["CHUNK", "Part", "Parts", "Range", "merge_ranges", "part_size", "read_parts", "read_range", "write_parts"]
+__all__ = ["CHUNK", "Part", "Parts", "Range", "merge_ranges", "part_size", "write_parts"]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Callable, ClassVar, Collection

@@ -7,6 +7,7 @@ import json
 import os
 import random
 import re
+import tempfile
 from html import unescape
 from pathlib import Path
 
@@ -19,11 +20,19 @@ from sitegen.body import Body
 from sitegen.assets import read_static
 from sitegen.models import Site
 from sitegen.fingerprint import stat_sig
-from sitegen.parts import read_parts
+from sitegen.parts import Part, write_parts
 from sitegen.pieces import Pieces, Written, build_podcast_feed_reusing, build_search_index_reusing
 from sitegen.pipeline import BuildOptions, check
 from sitegen.urls import Urls
 from sitegen.write import Staging
+
+
+def read_parts(parts: list[Part]) -> bytes:
+    """The output the parts make, as the build's writer writes it."""
+    with tempfile.TemporaryFile() as fh:
+        write_parts(fh.fileno(), parts)
+        fh.seek(0)
+        return fh.read()
 
 
 @pytest.fixture(scope="module")
