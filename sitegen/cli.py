@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from .collector import paused
 from .problems import BuildError
 from .say import Say, problem, shown_folder
 
@@ -137,6 +138,7 @@ def _say_built(result: "BuildResult", talk: Say) -> None:
                   f"({stats.written} written, {stats.kept} unchanged) in {result.seconds:.2f} s")
 
 
+@paused()  # see collector.py
 def _build(opts: "BuildOptions", step: Callable[[str], None]) -> "BuildResult":
     """A build with nothing to do answers from file signatures, without loading the engine."""
     import time

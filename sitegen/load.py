@@ -17,6 +17,7 @@ from .assets import link_problem
 from .body import Body
 from .cache import DocCache
 from .codec import Codec
+from .collector import in_worker
 from .config import SiteConfig
 from .fingerprint import ContentIds, FileId, digest, racy, stat_sig
 from .manifest import Manifest, ManifestEntry
@@ -157,6 +158,7 @@ def _parse_all(misses: list[tuple[SourceFile, str]], config: SiteConfig, ids: Co
 
 
 def _parse_chunk(chunk: list[tuple[SourceFile, str]], config: SiteConfig, ids: ContentIds, manifest: Manifest) -> list[Loaded]:
+    in_worker()
     return [parse_file(f, content, config, ids, manifest) for f, content in chunk]
 
 

@@ -3,8 +3,8 @@
 Each `Output` names its path, the key of everything it is made from (equal keys, equal bytes),
 how heavy it is to make, and how to make it: a page (rendered in batches with the templates),
 a function returning bytes, one returning parts (an archive output: new bytes and ranges of
-the last output, see parts.py), or a file published as it is. `plan_outputs` lists them all;
-nothing here renders, reads the cache or writes.
+the last output, see parts.py), or a file published as it is. `plan_outputs` lists them all,
+the whole-archive ones planned first by `plan_archives`; nothing here renders, reads the cache or writes.
 """
 from __future__ import annotations
 
@@ -64,19 +64,44 @@ class LastPlan:
     items: Mapping[str, str]  # content file -> digest of its item, as the keys were made from it
 
 
-def plan_outputs(site: Site, root: Path, loaded: list[Loaded], copies: dict[str, Path], fingerprints: tuple[tuple[str, str], ...],
-                 pieces_of: PiecesOf, pdf: bool, last: LastPlan | None = None) -> Plan:
-    """Every output of the site; two outputs may never share a path (checked before anything is made)."""
-    c = site.config
-    urls = Urls(c.url, fingerprints)
-    pages = plan_pages(site)
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """What the outputs' keys are made from."""
+
+    urls: Urls
+    digests: Digests
+    template_digest: str
+
+
+def plan_keys(site: Site, root: Path, loaded: list[Loaded], fingerprints: tuple[tuple[str, str], ...]) -> Keys:
     template_digest = tree_digest(root / "templates")
     listings = {e.rel: e.listing for e in loaded} if bodies_only_on_own_pages(root / "templates") else None
-    dig = Digests(site, {e.rel: e.digest for e in loaded}, digest(config_key(c), template_digest, fingerprints, site.include_drafts), listings)
+    base = digest(config_key(site.config), template_digest, fingerprints, site.include_drafts)
+    return Keys(Urls(site.config.url, fingerprints), Digests(site, {e.rel: e.digest for e in loaded}, base, listings), template_digest)
+
+
+def plan_archives(site: Site, keys: Keys, pieces_of: PiecesOf) -> tuple[Output, ...]:
+    """The whole-archive outputs, the podcast feed and the search index: the slowest to make at
+    a large archive's size, and keyed on the items alone, so they may be made while the pages
+    are still being planned (see schedule.ahead_of_plan)."""
+    c, dig, urls = site.config, keys.digests, keys.urls
+    feed_key = dig.of("podcast", dig.value(site.episodes))
+    search_key = dig.of("search", dig.value(site.episodes), dig.value(site.articles), dig.value(site.drills))
+    return (Output(c.podcast.feed, feed_key, "archive",
+                   parts=lambda: build_podcast_feed_reusing(site, urls, pieces_of(c.podcast.feed, feed_key), partial(dig.piece, "item"))),
+            Output("search.json", search_key, "archive",
+                   parts=lambda: build_search_index_reusing(site, urls, pieces_of("search.json", search_key), partial(dig.piece, "entry"))))
+
+
+def plan_outputs(site: Site, root: Path, keys: Keys, archives: tuple[Output, ...], copies: dict[str, Path], pdf: bool,
+                 last: LastPlan | None = None) -> Plan:
+    """Every output of the site; two outputs may never share a path (checked before anything is made)."""
+    c, dig = site.config, keys.digests
+    pages = plan_pages(site)
     shape = dig.shape()
     page_keys = _page_keys(pages, dig, last if last is not None and last.shape == shape else None)
     outputs = [Output(p.output, page_keys[p.output], "page", page=p) for p in pages]
-    outputs += _feeds(site, urls, dig, pages, pieces_of)
+    outputs += [*archives, *_feeds(site, keys.urls, dig, pages)]
     if pdf:
         guide = page_keys["guide/index.html"]
         outputs += [Output(f"guide/{pdf_file_name(c.guide.pdf_name, paper)}", digest(guide, paper), "pdf", paper=paper)
@@ -86,7 +111,7 @@ def plan_outputs(site: Site, root: Path, loaded: list[Loaded], copies: dict[str,
     check_unique_outputs(claims)
     published = {**copies, **dict(media)}
     outputs += [Output(name, digest("copy", stat_sig(src)[1:]), "small", source=src) for name, src in published.items()]
-    return Plan(tuple(outputs), tuple(pages), urls, template_digest, published, shape)
+    return Plan(tuple(outputs), tuple(pages), keys.urls, keys.template_digest, published, shape)
 
 
 def _local_media(site: Site, root: Path) -> list[tuple[str, Path]]:
@@ -109,25 +134,17 @@ def _page_keys(pages: list[PageSpec], dig: Digests, last: LastPlan | None) -> di
     return keys
 
 
-def _feeds(site: Site, urls: Urls, dig: Digests, pages: list[PageSpec], pieces_of: PiecesOf) -> list[Output]:
-    c = site.config
-    episodes, posts = dig.value(site.episodes), dig.value(site.articles)
-    feed_key = dig.of("podcast", episodes)
-    search_key = dig.of("search", episodes, posts, dig.value(site.drills))
+def _feeds(site: Site, urls: Urls, dig: Digests, pages: list[PageSpec]) -> list[Output]:
+    """The small generated files: the Atom feed, the sitemap, robots.txt and each episode's chapters."""
     # The sitemap shows each page's address and the dates of the posts it lists, nothing of a
     # body: a sentence added to one episode leaves it as it is.
     sitemap_key = dig.of("sitemap", [p.url for p in pages if p.in_sitemap],
                          dig.value(site.episodes, listed=True), dig.value(site.articles, listed=True))
     outputs = [
-        Output(c.podcast.feed, feed_key, "archive",
-               parts=lambda: build_podcast_feed_reusing(site, urls, pieces_of(c.podcast.feed, feed_key), partial(dig.piece, "item"))),
         Output("atom.xml", dig.of("atom", site.modified, dig.value(atom_posts(site))), "small", partial(build_atom_feed, site, urls)),
         Output("sitemap.xml", sitemap_key, "small", partial(build_sitemap, site, pages, urls)),
         Output("robots.txt", dig.of("robots"), "small", partial(build_robots, urls)),
-        Output("search.json", search_key, "archive",
-               parts=lambda: build_search_index_reusing(site, urls, pieces_of("search.json", search_key), partial(dig.piece, "entry"))),
     ]
     outputs += [Output(ep.chapters_url, dig.piece("chapters", ep), "small",
                        partial(build_chapters_json, ep, site, urls)) for ep in site.episodes if ep.chapters]
     return outputs
-

@@ -19,6 +19,7 @@ from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_link_problems, read_static
 from .budget import budget_warnings, published_sizes, storage_warnings
 from .cache import CacheError, DocCache, Entry, Index, close_body_reader, forget_index, read_doc_cache, write_cache
+from .collector import paused
 from .config import SiteConfig, config_line
 from .fingerprint import StatSig, racy, stat_sig
 from .freshness import Inputs, config_key, input_signature, is_current, read_inputs
@@ -28,11 +29,11 @@ from .manifest import read_manifest
 from .models import Site
 from .options import BuildOptions, BuildResult, unchanged_result
 from .outputdir import check_output_folder
-from .outputs import LastPlan, plan_outputs
+from .outputs import LastPlan, plan_archives, plan_keys, plan_outputs
 from .pieces import Pieces, Written
 from .preview import changed_sources, write_first_pages
 from .problems import Problem
-from .schedule import LARGE_ARCHIVE, NoWriter, make_outputs, stale_outputs
+from .schedule import LARGE_ARCHIVE, NoWriter, ahead_of_plan, make_outputs, stale_outputs
 from .sources import read_source, read_yaml
 from .write import Staging, WriteStats
 
@@ -55,6 +56,7 @@ def _quiet(_: str) -> None:
     pass
 
 
+@paused()  # see collector.py
 def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None = None, docs: DocCache | None = None,
           written: Callable[[tuple[str, ...] | None], None] = lambda changed: None,
           first: Callable[[tuple[str, ...]], None] | None = None) -> BuildResult:
@@ -75,9 +77,9 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
                         inputs.index.outputs if inputs.index.out_dir == inputs.out_key else ())
     cached = docs if docs is not None and opts.cache else _read_docs(opts, inputs)
     site, loaded, kept = read_site(opts, inputs, cached, progress)
-    # What was read lives until the build ends: out of the collector's sight, whose full passes over
-    # a large archive's documents (hundreds of thousands of objects, none garbage) would cost a
-    # second at 20,000 posts. Garbage among them is still freed by reference counting.
+    # What was read lives until the build ends: out of sight of the collectors that do run (in
+    # workers, and in serve between builds), whose full passes over a large archive's documents
+    # (hundreds of thousands of objects, none garbage) would cost a second at 20,000 posts.
     gc.freeze()
     reparsed = changed_sources(loaded, cached)
     if first is not None and _patches(inputs):
@@ -156,6 +158,7 @@ def write_build_record(opts: BuildOptions, inputs: Inputs, loaded: list[Loaded],
     return (), whole
 
 
+@paused()
 def check(opts: BuildOptions) -> BuildResult:
     """Everything a build does except the PDF and the write; the cache is read, never written.
     Pages and feeds whose inputs equal those of the last build's (which rendered them without
@@ -245,9 +248,15 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: Ind
         last = Written(last_output / name, *old) if old is not None and last_output is not None else None
         return Pieces(cache_dir, name, key, last, writable=staging is not None)
 
-    plan = plan_outputs(site, root, loaded, copies, fingerprints, pieces_of, pdf, last)
-    stale = stale_outputs(plan, previous.outputs, staging.out_dir if staging else None)
-    counts = make_outputs(site, root, plan, stale, staging or NoWriter(), progress, cache_dir if staging is not None else None)
+    keys = plan_keys(site, root, loaded, fingerprints)
+    archives = plan_archives(site, keys, pieces_of)
+    writer = staging or NoWriter()
+    out_dir = staging.out_dir if staging else None
+    large = len(site.episodes) + len(site.articles) >= LARGE_ARCHIVE
+    with ahead_of_plan(archives, previous.outputs, out_dir, writer, large) as ahead:
+        plan = plan_outputs(site, root, keys, archives, copies, pdf, last)
+        stale = stale_outputs(plan, previous.outputs, out_dir, ahead)
+        counts = make_outputs(site, root, plan, stale, writer, progress, cache_dir if staging is not None else None, ahead)
     made = {o.path: o.key for o in plan.outputs}
     stats = WriteStats(len(made), sum(w for w, _ in counts), sum(k for _, k in counts))
     return Outputs(made, len(plan.pages), stats, plan.copies, {name: previous.outputs[name] for name in stale.keep}, plan.shape)

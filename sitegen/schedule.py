@@ -11,15 +11,17 @@ import gc
 import multiprocessing
 import os
 import threading
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from .cache import CacheError, Entry, read_made, write_made
+from .collector import in_worker
 from .fingerprint import stat_sig
+from .forked import Forked
 from .guide import PAPER_LABELS, pdf_file_name, qr_svg
 from .models import Site
 from .outputs import Output, Plan
@@ -65,19 +67,69 @@ class Stale:
     keep: list[str]  # current, and still on disk as the last build wrote them
 
 
-def stale_outputs(plan: Plan, previous: dict[str, Entry], out_dir: Path | None) -> Stale:
+class Ahead:
+    """Whole-archive outputs being made while the pages are planned (see ahead_of_plan); by
+    default nothing, and the plan's own steps make every output and stat every file."""
+
+    def __init__(self, owns: frozenset[str] = frozenset(), keep: tuple[str, ...] = (), worker: Forked | None = None,
+                 making: bool = False) -> None:
+        self.owns = owns  # made or found current here: the other steps leave them alone
+        self.keep = keep  # of those, the ones current on disk
+        self._worker = worker
+        self._making = making
+
+    def altered(self) -> frozenset[str] | None:
+        """Files of the last output no longer as the last build wrote them; None: not looked at."""
+        return self._worker.result(0) if self._worker is not None else None
+
+    def wait(self) -> list[Counts]:
+        return [self._worker.result(1)] if self._worker is not None and self._making else []
+
+
+@contextmanager
+def ahead_of_plan(archives: tuple[Output, ...], previous: dict[str, Entry], out_dir: Path | None, writer: Writer,
+                  large: bool) -> Iterator[Ahead]:
+    """For a large archive, one forked worker stats every file the last build wrote, then makes
+    the stale whole-archive outputs, while this process plans the pages: on two cores the
+    slowest outputs of a one-post change then cost no time of their own. Otherwise nothing."""
+    if out_dir is None or not large or not _may_fork():
+        yield Ahead()
+        return
+    keep = tuple(o.path for o in archives if _current(o, previous.get(o.path), out_dir))
+    stale = [o for o in archives if o.path not in keep]
+    worker = Forked([partial(_altered, out_dir, previous), partial(_write_made, writer, stale)])
+    try:
+        yield Ahead(frozenset(o.path for o in archives), keep, worker, making=bool(stale))
+    finally:
+        worker.close()
+
+
+def _altered(out_dir: Path, previous: dict[str, Entry]) -> frozenset[str]:
+    return frozenset(name for name, old in previous.items() if stat_sig(f"{out_dir}/{name}")[1:] != old[1:])
+
+
+def _current(o: Output, old: Entry | None, out_dir: Path) -> bool:
+    return old is not None and old[0] == o.key and stat_sig(f"{out_dir}/{o.path}")[1:] == old[1:]
+
+
+def stale_outputs(plan: Plan, previous: dict[str, Entry], out_dir: Path | None, ahead: Ahead = Ahead()) -> Stale:
     """Outputs whose key differs from the last build's, or whose file is no longer what it wrote.
     Without an output folder (a check), an equal key is enough: those inputs rendered without error.
-    A copy's key is its source's size and mtime, as the writer would compare them."""
+    A copy's key is its source's size and mtime, as the writer would compare them. Outputs made
+    `ahead` are left to it, and the files it found altered are not stat'ed again."""
     make: list[Output] = []
     copy: list[Output] = []
-    keep: list[str] = []
+    keep: list[str] = list(ahead.keep)
+    altered = ahead.altered()
     for o in plan.outputs:
+        if o.path in ahead.owns:
+            continue
         old = previous.get(o.path)
         if old is not None and old[0] == o.key:
             if out_dir is None:
                 continue
-            if stat_sig(f"{out_dir}/{o.path}")[1:] == old[1:]:
+            intact = o.path not in altered if altered is not None else _current(o, old, out_dir)
+            if intact:
                 keep.append(o.path)
                 continue
         (make if o.source is None else copy).append(o)
@@ -85,9 +137,9 @@ def stale_outputs(plan: Plan, previous: dict[str, Entry], out_dir: Path | None) 
 
 
 def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Writer, progress: Callable[[str], None],
-                 cache_dir: Path | None = None) -> list[Counts]:
-    """Render every stale output into `writer`, carry over the kept ones, copy the published files.
-    PDFs the cache (`cache_dir`) keeps under their key are copied, not made again."""
+                 cache_dir: Path | None = None, ahead: Ahead = Ahead()) -> list[Counts]:
+    """Render every stale output into `writer`, carry over the kept ones, copy the published files,
+    and wait for those made `ahead`. PDFs the cache (`cache_dir`) keeps under their key are copied, not made again."""
     templates = make_environment(root / "templates", plan.template_digest)
     render = partial(_render, site, plan, templates, template_globals(site, plan.urls))
     pages = [o.page for o in stale.make if o.page is not None]
@@ -103,7 +155,7 @@ def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Write
     counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy))
     counts += [writer.keep(name) for name in sorted(stale.keep)]
     counts += [writer.copy(o.path, o.source) for o in stale.copy if o.source is not None]
-    return counts
+    return counts + ahead.wait()
 
 
 def _pdf_jobs(site: Site, plan: Plan, stale: Stale, writer: Writer, render: Callable[[list[PageSpec]], dict[str, bytes]],
@@ -197,8 +249,7 @@ def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset(
     two of them: peak memory stays the parent's plus one job. A few light jobs beside them
     (a build that changed one post) run in this process meanwhile, rather than in two more forks."""
     workers = min(os.cpu_count() or 1, len(jobs))
-    # fork is only safe in a single-threaded process (serve runs an HTTP thread)
-    if not parallel or workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if not parallel or workers < 2 or not _may_fork():
         return [job() for job in jobs]
     global _JOBS
     _JOBS = jobs
@@ -209,6 +260,11 @@ def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset(
         return _in_workers(jobs, workers, heavy)
     finally:
         _JOBS = []
+
+
+def _may_fork() -> bool:
+    """Only a single-threaded process may fork (serve runs an HTTP thread), and only where fork exists."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
 
 
 def _in_workers(jobs: list[Job], workers: int, heavy: frozenset[int]) -> list[Counts]:
@@ -241,4 +297,5 @@ def _in_a_shared_pool(pools: ExitStack, jobs: list[int], workers: int) -> AsyncR
 
 
 def _run_job(i: int) -> Counts:
+    in_worker()
     return _JOBS[i]()

@@ -1,0 +1,127 @@
+"""Whole-archive outputs made ahead of the plan: one forked worker stats the last output and makes
+the feed and the search index while the pages are planned. The result equals a build that makes
+them in turn; a failure in that worker fails the build and leaves the last output as it was.
+
+Each case runs in a fresh interpreter: a build forks only from a single-threaded process, and
+the test session may run servers."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_FORKED = """
+import json, os, sys
+from sitegen.forked import Forked
+
+def boom():
+    raise ValueError("bad notes in 004-x.md")
+
+class Odd(Exception):
+    def __reduce__(self):
+        raise TypeError("cannot pickle")
+
+def odd():
+    raise Odd("odd")
+
+out = {}
+w = Forked([lambda: 1 + 1, lambda: os.getpid(), boom, lambda: "never"])
+out["first"] = w.result(0)
+out["forked"] = w.result(1) != os.getpid()
+try:
+    w.result(2)
+except ValueError as exc:
+    out["error"] = [str(exc), exc.__notes__]
+w.close()
+w = Forked([odd])
+try:
+    w.result(0)
+except RuntimeError as exc:
+    out["odd"] = str(exc)
+w.close()
+w = Forked([lambda: os._exit(3)])
+try:
+    w.result(0)
+except RuntimeError as exc:
+    out["died"] = str(exc)
+w.close()
+w = Forked([lambda: __import__("time").sleep(60)])
+w.close()  # not waited for: stopped
+out["stopped"] = w._process.exitcode
+print(json.dumps(out))
+"""
+
+
+def test_forked_results_come_back_in_order_and_failures_say_where():
+    out = json.loads(subprocess.run([sys.executable, "-c", _FORKED], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    assert out["first"] == 2 and out["forked"]
+    message, notes = out["error"]
+    assert message == "bad notes in 004-x.md" and len(notes) == 1 and notes[0].startswith("raised in a worker process at <string>:")
+    assert out["odd"] == "Odd: odd"
+    assert out["died"] == "a worker process ended without its result (exit code 3)"
+    assert out["stopped"] == -15  # SIGTERM
+
+
+_BUILD = """
+import hashlib, json, shutil, sys
+from pathlib import Path
+sys.path.insert(0, "tests")
+from conftest import build_site, copy_sample
+import sitegen.pipeline as pipeline
+import sitegen.schedule as schedule
+
+def tree(out):
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*")) if p.is_file()}
+
+forks = []
+real = schedule.Forked
+schedule.Forked = lambda calls: forks.append(len(calls)) or real(calls)
+tmp, mode = Path(sys.argv[1]), sys.argv[2]
+site = copy_sample(tmp / "site")
+pipeline.LARGE_ARCHIVE = 0  # the sample's handful of posts count as a large archive
+build_site(site, pdf=False)
+before = tree(site / "_site")
+episode = site / "content/episodes/002-knees-and-you.md"
+episode.write_text(episode.read_text().replace("Less compression", "Lower compression"))
+if mode == "fail":
+    import sitegen.outputs as outputs
+    def broken(*args, **kwargs):
+        raise ValueError("the feed broke")
+    outputs.build_podcast_feed_reusing = broken
+    try:
+        build_site(site, pdf=False)
+    except ValueError as exc:
+        print(json.dumps({"error": str(exc), "notes": exc.__notes__, "untouched": tree(site / "_site") == before}))
+    sys.exit(0)
+result = build_site(site, pdf=False)
+warm = tree(site / "_site")
+pipeline.LARGE_ARCHIVE = 10**9
+other = tmp / "cold"
+shutil.copytree(site, other, ignore=shutil.ignore_patterns(".cache", "_site"))
+build_site(other, cache=False, pdf=False)
+print(json.dumps({"forks": forks, "equal": warm == tree(other / "_site"), "written": result.stats.written,
+                  "feed_changed": warm["podcast.xml"] != before["podcast.xml"], "search_changed": warm["search.json"] != before["search.json"]}))
+"""
+
+
+def _build(tmp_path: Path, mode: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", _BUILD, str(tmp_path), mode], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_archives_made_ahead_equal_a_build_without_them(tmp_path: Path):
+    out = _build(tmp_path, "equal")
+    assert out["forks"] == [2, 2]  # both builds went ahead: the sweep of the last output, then the archives
+    assert out["equal"] and out["feed_changed"] and out["search_changed"]
+    assert 0 < out["written"] < 20
+
+
+def test_a_failure_ahead_fails_the_build_and_keeps_the_last_output(tmp_path: Path):
+    out = _build(tmp_path, "fail")
+    assert out["error"] == "the feed broke"
+    assert len(out["notes"]) == 1 and out["notes"][0].startswith("raised in a worker process at <string>:")
+    assert out["untouched"]
