@@ -114,6 +114,7 @@ def _narrate(episodes: list[Path]) -> int:
     return 1 if narrate_main is None else int(narrate_main([str(p) for p in episodes]))
 
 
+@paused()
 def _check(opts: "BuildOptions", talk: Say) -> int:
     from .pipeline import check
 

@@ -20,8 +20,13 @@ class Forked:
         ctx = multiprocessing.get_context("fork")
         self._results, send = ctx.Pipe(duplex=False)
         self._process = ctx.Process(target=_run, args=(calls, send), daemon=True)
-        self._process.start()
-        send.close()  # the child's end: EOF here once the child has ended
+        try:
+            self._process.start()
+        except BaseException:
+            self._results.close()
+            raise
+        finally:
+            send.close()  # the child's end: EOF here once the child has ended
         self._got: list[tuple[bool, Any]] = []
         self._calls = len(calls)
 

@@ -95,7 +95,8 @@ def plan_archives(site: Site, keys: Keys, pieces_of: PiecesOf) -> tuple[Output, 
 
 def plan_outputs(site: Site, root: Path, keys: Keys, archives: tuple[Output, ...], copies: dict[str, Path], pdf: bool,
                  last: LastPlan | None = None) -> Plan:
-    """Every output of the site; two outputs may never share a path (checked before anything is made)."""
+    """Every output of the site; two outputs may never share a path (checked before any page is
+    made; whole-archive outputs made ahead meanwhile are thrown away with the rest when it fails)."""
     c, dig = site.config, keys.digests
     pages = plan_pages(site)
     shape = dig.shape()

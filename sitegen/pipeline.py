@@ -19,7 +19,6 @@ from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_link_problems, read_static
 from .budget import budget_warnings, published_sizes, storage_warnings
 from .cache import CacheError, DocCache, Entry, Index, close_body_reader, forget_index, read_doc_cache, write_cache
-from .collector import paused
 from .config import SiteConfig, config_line
 from .fingerprint import StatSig, racy, stat_sig
 from .freshness import Inputs, config_key, input_signature, is_current, read_inputs
@@ -56,7 +55,6 @@ def _quiet(_: str) -> None:
     pass
 
 
-@paused()  # see collector.py
 def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None = None, docs: DocCache | None = None,
           written: Callable[[tuple[str, ...] | None], None] = lambda changed: None,
           first: Callable[[tuple[str, ...]], None] | None = None) -> BuildResult:
@@ -158,7 +156,6 @@ def write_build_record(opts: BuildOptions, inputs: Inputs, loaded: list[Loaded],
     return (), whole
 
 
-@paused()
 def check(opts: BuildOptions) -> BuildResult:
     """Everything a build does except the PDF and the write; the cache is read, never written.
     Pages and feeds whose inputs equal those of the last build's (which rendered them without
@@ -252,8 +249,10 @@ def build_outputs(site: Site, root: Path, loaded: list[Loaded], *, previous: Ind
     archives = plan_archives(site, keys, pieces_of)
     writer = staging or NoWriter()
     out_dir = staging.out_dir if staging else None
-    large = len(site.episodes) + len(site.articles) >= LARGE_ARCHIVE
-    with ahead_of_plan(archives, previous.outputs, out_dir, writer, large) as ahead:
+    # Worth it when the archives are spliced from the last output in place, and few pages change:
+    # a whole new tree renders every page on every core, and one more process would only add memory.
+    worth_it = staging is not None and staging.patch and len(site.episodes) + len(site.articles) >= LARGE_ARCHIVE
+    with ahead_of_plan(archives, previous.outputs, out_dir, writer, worth_it) as ahead:
         plan = plan_outputs(site, root, keys, archives, copies, pdf, last)
         stale = stale_outputs(plan, previous.outputs, out_dir, ahead)
         counts = make_outputs(site, root, plan, stale, writer, progress, cache_dir if staging is not None else None, ahead)

@@ -88,16 +88,20 @@ class Ahead:
 
 @contextmanager
 def ahead_of_plan(archives: tuple[Output, ...], previous: dict[str, Entry], out_dir: Path | None, writer: Writer,
-                  large: bool) -> Iterator[Ahead]:
-    """For a large archive, one forked worker stats every file the last build wrote, then makes
-    the stale whole-archive outputs, while this process plans the pages: on two cores the
-    slowest outputs of a one-post change then cost no time of their own. Otherwise nothing."""
-    if out_dir is None or not large or not _may_fork():
+                  worth_it: bool) -> Iterator[Ahead]:
+    """When `worth_it` (a large archive patched in place), one forked worker stats every file the
+    last build wrote, then makes the stale whole-archive outputs, while this process plans the
+    pages: on two cores the slowest outputs of a one-post change then cost no time of their own."""
+    if out_dir is None or not worth_it or not _may_fork():
         yield Ahead()
         return
     keep = tuple(o.path for o in archives if _current(o, previous.get(o.path), out_dir))
     stale = [o for o in archives if o.path not in keep]
-    worker = Forked([partial(_altered, out_dir, previous), partial(_write_made, writer, stale)])
+    try:
+        worker = Forked([partial(_altered, out_dir, previous)] + ([partial(_write_made, writer, stale)] if stale else []))
+    except OSError:  # no memory or process left for a fork: the plan's own steps do it all
+        yield Ahead()
+        return
     try:
         yield Ahead(frozenset(o.path for o in archives), keep, worker, making=bool(stale))
     finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import build_site
 
-from sitegen.collector import in_worker, paused
+from sitegen.collector import paused
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,8 @@ def test_a_pause_ends_when_the_build_fails():
     assert gc.isenabled()
 
 
-def test_a_build_pauses_the_collector_and_turns_it_back_on(sample: Path, monkeypatch):
+def _spy_on_planning(monkeypatch) -> list[bool]:
+    """Whether the collector was on when the build planned its outputs, once per build."""
     import sitegen.pipeline as pipeline
 
     seen: list[bool] = []
@@ -51,26 +52,43 @@ def test_a_build_pauses_the_collector_and_turns_it_back_on(sample: Path, monkeyp
         return plan(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "plan_outputs", spy)
-    build_site(sample)
-    assert seen == [False]
+    return seen
+
+
+def test_build_and_check_pause_the_collector_and_turn_it_back_on(sample: Path, monkeypatch):
+    from sitegen.cli import main
+
+    seen = _spy_on_planning(monkeypatch)
+    assert main(["build", "--root", str(sample), "-q"]) == 0
+    assert main(["check", "--root", str(sample), "-q"]) == 0
+    assert seen == [False, False]
     assert gc.isenabled()
 
 
-_WORKER = """
-import gc, multiprocessing
-from sitegen.collector import in_worker, paused
+def test_a_build_in_a_long_running_process_leaves_the_collector_on(sample: Path, monkeypatch):
+    """serve builds again and again in one process: the garbage of one rebuild must not outlive it."""
+    seen = _spy_on_planning(monkeypatch)
+    build_site(sample, pdf=False)
+    assert seen == [True]
 
-def job(_):
-    in_worker()
-    return gc.isenabled()
+
+_WORKER = """
+import gc
+from sitegen import schedule
+from sitegen.collector import paused
+from sitegen.forked import Forked
 
 with paused():
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        print(pool.map(job, [0]) == [True], gc.isenabled())
+    forked = Forked([gc.isenabled])
+    in_forked = forked.result(0)
+    forked.close()
+    schedule._JOBS = [gc.isenabled]
+    with __import__("multiprocessing").get_context("fork").Pool(1) as pool:
+        in_pool = pool.apply(schedule._run_job, (0,))
+    print(in_forked, in_pool, gc.isenabled())
 """
 
 
-def test_a_forked_worker_collects_again():
+def test_forked_workers_collect_again():
     out = subprocess.run([sys.executable, "-c", _WORKER], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["True", "False"]
-    assert in_worker() is None and gc.isenabled()
+    assert out.stdout.split() == ["True", "True", "False"]
