@@ -76,7 +76,7 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
     cached = docs if docs is not None and opts.cache else _read_docs(opts, inputs)
     site, loaded, kept = read_site(opts, inputs, cached, progress)
     # What was read lives until the build ends: out of sight of the collectors that do run (in
-    # workers, and in serve between builds), whose full passes over a large archive's documents
+    # workers, and in serve), whose full passes over a large archive's documents
     # (hundreds of thousands of objects, none garbage) would cost a second at 20,000 posts.
     gc.freeze()
     reparsed = changed_sources(loaded, cached)

@@ -1,5 +1,5 @@
-"""The cyclic collector is paused while the build's own process builds, back as it was after,
-and on in the workers the build forks."""
+"""The cyclic collector is paused while `build.py build` and `check` build, back as it was after,
+on in the workers they fork, and left on by a build in a long-running process (serve)."""
 from __future__ import annotations
 
 import gc
