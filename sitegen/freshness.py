@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import orjson
 
@@ -115,9 +116,12 @@ def input_signature(sigs: list[StatSig] | list[StatSig | tuple[str, str]], opts:
 
 def intact(out_dir: Path, outputs: dict[str, Entry]) -> bool:
     """Every file the last build wrote is still there, unmodified (by size and mtime)."""
-    if not outputs:
-        return False
-    return all(stat_sig(f"{out_dir}/{name}")[1:] == (size, mtime) for name, (_, size, mtime) in outputs.items())
+    return bool(outputs) and next(altered(out_dir, outputs), None) is None
+
+
+def altered(out_dir: Path, outputs: dict[str, Entry]) -> Iterator[str]:
+    """The files the last build wrote that are gone or no longer what it wrote (by size and mtime)."""
+    return (name for name, (_, size, mtime) in outputs.items() if stat_sig(f"{out_dir}/{name}")[1:] != (size, mtime))
 
 
 _engine_sig: str | None = None

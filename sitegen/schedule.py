@@ -22,6 +22,7 @@ from .cache import CacheError, Entry, read_made, write_made
 from .collector import in_worker
 from .fingerprint import stat_sig
 from .forked import Forked
+from .freshness import altered
 from .guide import PAPER_LABELS, pdf_file_name, qr_svg
 from .models import Site
 from .outputs import Output, Plan
@@ -109,7 +110,7 @@ def ahead_of_plan(archives: tuple[Output, ...], previous: dict[str, Entry], out_
 
 
 def _altered(out_dir: Path, previous: dict[str, Entry]) -> frozenset[str]:
-    return frozenset(name for name, old in previous.items() if stat_sig(f"{out_dir}/{name}")[1:] != old[1:])
+    return frozenset(altered(out_dir, previous))
 
 
 def _current(o: Output, old: Entry | None, out_dir: Path) -> bool:
