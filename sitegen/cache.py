@@ -9,7 +9,6 @@ version, or from another Python counts as empty: a cache costs time, never corre
 from __future__ import annotations
 
 import gc
-import json
 import os
 import shutil
 import sqlite3
@@ -29,7 +28,7 @@ from .collector import paused
 from .fingerprint import HashRecord, StatSig
 from .problems import BuildError, Problem
 
-CACHE_FORMAT = 14
+CACHE_FORMAT = 15
 FILE_NAME = "cache.sqlite"
 _STAMP = f"{ENGINE_VERSION}/{CACHE_FORMAT}/{sys.version_info[:2]}"
 _SCHEMA = (
@@ -41,7 +40,13 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS bodies (rel TEXT PRIMARY KEY, stamp TEXT NOT NULL, html TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS pieces (name TEXT PRIMARY KEY, made_from TEXT NOT NULL, spans TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS made (name TEXT PRIMARY KEY, made_from TEXT NOT NULL, data BLOB NOT NULL)",
+    # The index's long lists, a row each: a build rewrites the rows that changed, not megabytes of JSON
+    "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL, "
+    "mtime INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS dates (rel TEXT PRIMARY KEY, digest TEXT NOT NULL, published REAL NOT NULL, "
+    "draft INTEGER NOT NULL) WITHOUT ROWID",
 )
+_TABLES = ("docs", "bodies", "pieces", "made", "outputs", "dates")
 
 # Errors of the file's content, not of the disk or of another build holding it (SQLITE_BUSY,
 # SQLITE_READONLY, SQLITE_FULL, SQLITE_IOERR, SQLITE_CANTOPEN): those are worth a warning, not a new file.
@@ -61,6 +66,7 @@ class Index:
     dates: dict[str, tuple[str, float, bool]] = field(default_factory=dict)  # rel -> (item digest, published ts, draft)
     racy: tuple[str, ...] = ()  # inputs whose content (not only stat) is in `inputs`
     shape: str = ""  # of the site whose pages `outputs` keys (see Digests.shape)
+    rows: str = ""  # which write left the rows `outputs` and `dates` were read from
 
 
 @dataclass(slots=True)
@@ -124,10 +130,8 @@ def _write(folder: Path, work: Callable[[sqlite3.Connection], None]) -> bool:
                     conn.execute(_SCHEMA[0])
                     if not _stamp_ok(conn):  # another version's tables may have other columns: start afresh
                         conn.execute("DELETE FROM meta")
-                        conn.execute("DROP TABLE IF EXISTS docs")
-                        conn.execute("DROP TABLE IF EXISTS bodies")
-                        conn.execute("DROP TABLE IF EXISTS pieces")
-                        conn.execute("DROP TABLE IF EXISTS made")
+                        for table in _TABLES:
+                            conn.execute(f"DROP TABLE IF EXISTS {table}")
                         conn.execute("INSERT INTO meta VALUES ('format', ?)", (_STAMP,))
                     for sql in _SCHEMA[1:]:
                         conn.execute(sql)
@@ -159,15 +163,16 @@ def _remove(path: Path) -> None:
 
 def read_index(folder: Path | None) -> Index:
     for conn in _reading(folder):
-        row = conn.execute("SELECT value FROM meta WHERE name = 'index'").fetchone()
-        if row is None:
-            return Index()
+        head = dict(conn.execute("SELECT name, value FROM meta WHERE name IN ('index', 'rows')").fetchall())
         try:
+            v = orjson.loads(head["index"])
+            if v["rows"] != head["rows"]:  # rows of another write than the index's
+                return Index()
             with paused():  # tens of thousands of entries, none of them garbage
-                v = orjson.loads(row[0])
-                return Index(v["inputs"], v["out_dir"], {k: (e[0], e[1], e[2]) for k, e in v["outputs"].items()},
-                             {k: (d[0], d[1], d[2]) for k, d in v["dates"].items()}, tuple(v["racy"]), v["shape"])
-        except (ValueError, KeyError, TypeError, IndexError):
+                outputs = {p: (d, s, m) for p, d, s, m in conn.execute("SELECT path, digest, size, mtime FROM outputs")}
+                dates = {r: (d, p, bool(dr)) for r, d, p, dr in conn.execute("SELECT rel, digest, published, draft FROM dates")}
+            return Index(v["inputs"], v["out_dir"], outputs, dates, tuple(v["racy"]), v["shape"], v["rows"])
+        except (ValueError, KeyError, TypeError, sqlite3.Error):
             return Index()
     return Index()
 
@@ -287,20 +292,35 @@ def _read_media(conn: sqlite3.Connection) -> HashRecord:
         return {}
 
 
-def write_cache(folder: Path, index: Index, docs: DocCache | None, codec: Codec) -> bool:
-    """Record a finished build in one transaction: only documents that changed are written.
-    False when the file had to be started afresh: it then lacks the documents that did not change."""
-    recorded = orjson.dumps({"inputs": index.inputs, "out_dir": index.out_dir, "outputs": index.outputs,
-                             "dates": index.dates, "racy": index.racy, "shape": index.shape}).decode()
+def write_cache(folder: Path, index: Index, docs: DocCache | None, codec: Codec, previous: Index = Index()) -> bool:
+    """Record a finished build in one transaction: only documents, outputs and dates that changed
+    since `previous` (the index this build read) are written. False when the file had to be
+    started afresh: it then lacks the documents that did not change."""
+    rows = os.urandom(8).hex()
+    recorded = orjson.dumps({"inputs": index.inputs, "out_dir": index.out_dir, "racy": index.racy, "shape": index.shape,
+                             "rows": rows}).decode()
 
     def work(conn: sqlite3.Connection) -> None:
         if docs is not None:
             _write_docs(conn, docs, codec)
+        found = conn.execute("SELECT value FROM meta WHERE name = 'rows'").fetchone()
+        last = previous if previous.rows and found is not None and found[0] == previous.rows else Index()
+        _write_rows(conn, "outputs", "path", last.outputs, index.outputs)
+        _write_rows(conn, "dates", "rel", last.dates, index.dates)
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('rows', ?)", (rows,))
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('index', ?)", (recorded,))
 
     afresh = _write(folder, work)
     _remove_leftovers(folder)
     return not afresh
+
+
+def _write_rows(conn: sqlite3.Connection, table: str, key: str, was: dict[str, tuple[Any, ...]], now: dict[str, tuple[Any, ...]]) -> None:
+    """The table as `now` holds it, from rows as `was` (empty: rows of an unknown write, all replaced)."""
+    if not was:
+        conn.execute(f"DELETE FROM {table}")
+    conn.executemany(f"DELETE FROM {table} WHERE {key} = ?", [(k,) for k in was.keys() - now.keys()])
+    conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)", [(k, *v) for k, v in now.items() if was.get(k) != v])
 
 
 def _remove_leftovers(folder: Path) -> None:
@@ -368,7 +388,7 @@ def read_pieces(folder: Path | None, name: str) -> tuple[str, dict[str, tuple[in
         if row is None:
             break
         try:
-            return str(row[0]), {k: (int(s[0]), int(s[1])) for k, s in json.loads(row[1]).items()}
+            return str(row[0]), {k: (int(s[0]), int(s[1])) for k, s in orjson.loads(row[1]).items()}
         except (ValueError, TypeError, IndexError, AttributeError):
             break
     return None
@@ -376,7 +396,7 @@ def read_pieces(folder: Path | None, name: str) -> tuple[str, dict[str, tuple[in
 
 def write_pieces(folder: Path, name: str, made_from: str, spans: dict[str, tuple[int, int]]) -> None:
     def work(conn: sqlite3.Connection) -> None:
-        conn.execute("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?)", (name, made_from, json.dumps(spans, separators=(",", ":"))))
+        conn.execute("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?)", (name, made_from, orjson.dumps(spans).decode()))
 
     _write(folder, work)
 

@@ -6,20 +6,19 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import format_datetime
-from html import unescape
-from typing import Sequence
-from xml.sax.saxutils import escape
+from html import escape as html_escape, unescape
+from typing import TYPE_CHECKING, Sequence
 
-from feedgen.feed import FeedGenerator
-
-from .feedext import Podcast20EntryExtension, Podcast20Extension, register_extensions
 from .models import Article, Drill, Episode, Location, Person, Post, Site
 from .podcast_spec import MAX_TEXT
-from .shownotes import render_description
 from .plan import FEED_STYLESHEET, ArticlePage, EpisodePage, PageSpec, PersonPage, TagPage, TranscriptPage
 from .mediaconfig import prefixed
 from .urls import Urls
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
+
+    from .feedext import Podcast20EntryExtension, Podcast20Extension
 
 GENERATOR = "Retro Stride sitegen"
 # Readers poll a feed for what is new; the archive pages hold the rest. Uncapped, ten years of
@@ -86,7 +85,7 @@ def _split_items(xml: bytes, guids: list[str]) -> tuple[int, list[Span], int] | 
         if not xml.startswith(_ITEM, at) or stop < 0:
             return None
         stop += 1 + len(_END)
-        if xml.count(f">{escape(guid)}</guid>".encode(), at, stop) != 1:
+        if xml.count(f">{_escape(guid)}</guid>".encode(), at, stop) != 1:
             return None
         spans.append((at, stop))
         at = stop
@@ -95,7 +94,19 @@ def _split_items(xml: bytes, guids: list[str]) -> tuple[int, list[Span], int] | 
     return first, spans, end
 
 
+def _escape(text: str) -> str:
+    """&, < and > as XML text needs them (xml.sax.saxutils.escape's three, without importing
+    urllib, http and ssl with it). feedgen, lxml, email and the show notes are imported where a
+    feed is made, for the same reason: most builds of a large archive make no feed, or make it in
+    a worker."""
+    return html_escape(text, quote=False)
+
+
 def _podcast_xml(site: Site, urls: Urls, episodes: Sequence[Episode]) -> bytes:
+    from feedgen.feed import FeedGenerator  # here, not at the top: see _escape
+
+    from .feedext import register_extensions
+
     c, p = site.config, site.config.podcast
     fg = FeedGenerator()
     fg.load_extension("podcast")  # before ours: the explicit guard relies on the order
@@ -133,11 +144,14 @@ def _with_stylesheet(xml: bytes, href: str) -> bytes:
     element only, so the instruction cannot come from an extension.)"""
     declaration, newline, rest = xml.partition(b"\n")
     assert declaration.startswith(b"<?xml ") and newline, "feedgen wrote no XML declaration"
-    instruction = f'<?xml-stylesheet type="text/xsl" href="{escape(href, {chr(34): "&quot;"})}"?>'.encode()
+    quoted = _escape(href).replace('"', "&quot;")
+    instruction = f'<?xml-stylesheet type="text/xsl" href="{quoted}"?>'.encode()
     return declaration + newline + instruction + newline + rest
 
 
 def _add_channel_podcast20(ext: Podcast20Extension, site: Site, urls: Urls) -> None:
+    from email.utils import format_datetime  # here, not at the top: see _escape
+
     p = site.config.podcast
     ext.websub_hub(p.hub)
     if p.block:
@@ -184,6 +198,8 @@ def _add_location(ext: Podcast20Extension | Podcast20EntryExtension, where: Loca
 
 
 def _add_episode(fg: FeedGenerator, ep: Episode, site: Site, urls: Urls) -> None:
+    from .shownotes import render_description  # here, not at the top (lxml): see _escape
+
     page = urls.absolute(ep.url)
     notes = urls.absolutize_html(ep.body_html)
     fe = fg.add_entry(order="append")
@@ -250,6 +266,8 @@ def atom_posts(site: Site) -> list[Post]:
 
 
 def build_atom_feed(site: Site, urls: Urls) -> bytes:
+    from feedgen.feed import FeedGenerator  # here, not at the top: see _escape
+
     c = site.config
     fg = FeedGenerator()
     fg.id(urls.absolute())
@@ -285,7 +303,7 @@ def build_sitemap(site: Site, pages: list[PageSpec], urls: Urls) -> bytes:
     for page in pages:
         if not page.in_sitemap:
             continue
-        rows.append(f"  <url><loc>{escape(urls.absolute(page.url))}</loc><lastmod>{_lastmod(page, modified).isoformat()}</lastmod></url>")
+        rows.append(f"  <url><loc>{_escape(urls.absolute(page.url))}</loc><lastmod>{_lastmod(page, modified).isoformat()}</lastmod></url>")
     body = "\n".join(rows)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}\n</urlset>\n'.encode()
 

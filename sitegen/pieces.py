@@ -19,7 +19,7 @@ from .cache import CacheError, read_pieces, write_pieces
 from .feeds import _podcast_xml, render_feed_items, render_search_entry, search_items
 from .fingerprint import stat_sig
 from .models import Article, Drill, Episode, Site
-from .parts import Part, Range, part_size
+from .parts import Part, Range
 from .urls import Urls
 
 Span = tuple[int, int]
@@ -70,33 +70,43 @@ class Pieces:
 
 def join(head: bytes, parts: Sequence[tuple[str, Part]], tail: bytes, sep: bytes = b"") -> tuple[list[Part], dict[str, Span]]:
     """head + parts (separated by sep) + tail as a list of parts, and the span of each keyed part
-    in the output they make (counted from the parts' sizes, nothing is read)."""
+    in the output they make (counted from the parts' sizes, nothing is read). Pieces that were
+    neighbours in the last output become one range with the separator between them, so that a
+    run of unchanged pieces is one copy: two pieces of that file exactly one separator apart were
+    neighbours in it (every other gap holds a second separator), and that file is the one join()
+    made with their spans (same digest, size and mtime)."""
     spans: dict[str, Span] = {}
     chunks: list[Part] = [head]
-    at = len(head)
-    last: Part = head
+    at, gap = len(head), len(sep)
+    run: Range | None = None  # the run of neighbouring ranges so far, ending at `end`
+    end = 0
     for i, (key, part) in enumerate(parts):
-        if i and sep:
-            chunks.append(_between(last, part, sep))
-            at += len(sep)
-        size = part_size(part)
+        if i:
+            at += gap
+        if isinstance(part, Range):
+            if run is not None and end + gap == part.start and (run.path is part.path or run.path == part.path):
+                end = part.end
+            else:
+                if run is not None:
+                    chunks.append(Range(run.path, run.start, end))
+                if i and sep:
+                    chunks.append(sep)
+                run, end = part, part.end
+            size = part.end - part.start
+        else:
+            if run is not None:
+                chunks.append(Range(run.path, run.start, end))
+                run = None
+            if i and sep:
+                chunks.append(sep)
+            chunks.append(part)
+            size = len(part)
         spans[key] = (at, at + size)
-        chunks.append(part)
         at += size
-        last = part
+    if run is not None:
+        chunks.append(Range(run.path, run.start, end))
     chunks.append(tail)
     return chunks, spans
-
-
-def _between(before: Part, after: Part, sep: bytes) -> Part:
-    """The separator, as a range of the last output when it lies there between two pieces, so
-    that a run of unchanged pieces stays one copy. Two pieces of that file exactly one separator
-    apart were neighbours in it (every other gap holds a second separator), and that file is
-    the one join() made with their spans (same digest, size and mtime)."""
-    if (isinstance(before, Range) and isinstance(after, Range) and before.end + len(sep) == after.start
-            and (before.path is after.path or before.path == after.path)):
-        return Range(before.path, before.end, after.start)
-    return sep
 
 
 def build_podcast_feed_reusing(site: Site, urls: Urls, pieces: Pieces, key_of: Callable[[Episode], str]) -> list[Part]:

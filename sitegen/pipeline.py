@@ -25,7 +25,7 @@ from .freshness import Inputs, config_key, input_signature, is_current, read_inp
 from .frontmatter import LoadedYaml
 from .load import DOC_CODEC, Loaded, SourceFile, body_from_source, list_sources, load_items
 from .manifest import read_manifest
-from .models import Site
+from .models import Drill, Page, Site
 from .options import BuildOptions, BuildResult, unchanged_result
 from .outputdir import check_output_folder
 from .outputs import LastPlan, plan_archives, plan_keys, plan_outputs
@@ -143,17 +143,32 @@ def write_build_record(opts: BuildOptions, inputs: Inputs, loaded: list[Loaded],
                        outputs: Outputs) -> tuple[tuple[str, ...], bool]:
     """What this build read and wrote, for the next one. Returns warnings when it cannot be kept,
     and whether the cache holds every document of `docs` (not when it had to start afresh)."""
-    kept = outputs.kept  # untouched since they were compared: their stat is known
-    recorded = {name: kept[name] if name in kept else (d, *stat_sig(f"{inputs.out_dir}/{name}")[1:]) for name, d in outputs.digests.items()}
-    dates = {e.rel: (e.digest, e.item.published.timestamp() if hasattr(e.item, "published") else 0.0,
-                     bool(getattr(e.item, "draft", False))) for e in loaded if e.item is not None}
+    recorded = dict(outputs.kept)  # untouched since they were compared: their stat is known
+    recorded.update((name, (d, *stat_sig(f"{inputs.out_dir}/{name}")[1:])) for name, d in outputs.digests.items() if name not in recorded)
+    dates = _dates(loaded, docs, inputs.index.dates)
     recent = sorted(inputs.recent)
     signature = input_signature(inputs.sigs + [inputs.hashed[p] for p in recent], opts, inputs.out_key, dates, inputs.now)
     try:
-        whole = write_cache(inputs.cache_dir, Index(signature, inputs.out_key, recorded, dates, tuple(recent), outputs.shape), docs, DOC_CODEC)
+        whole = write_cache(inputs.cache_dir, Index(signature, inputs.out_key, recorded, dates, tuple(recent), outputs.shape), docs, DOC_CODEC,
+                            inputs.index)
     except CacheError as exc:
         return (f"the build cache could not be written ({exc}); the output is complete, the next build will be slower",), False
     return (), whole
+
+
+def _dates(loaded: list[Loaded], docs: DocCache, last: dict[str, tuple[str, float, bool]]) -> dict[str, tuple[str, float, bool]]:
+    """Each item's (digest, publication time, draft): as the last build recorded them for the
+    documents it left in the cache and this build took from there unchanged (written with them)."""
+    dates = {}
+    for e in loaded:
+        if e.item is None:
+            continue
+        read, old = docs.read.get(e.rel), last.get(e.rel)
+        if read is not None and read[0] is e and old is not None and old[0] == e.digest:
+            dates[e.rel] = old
+        else:
+            dates[e.rel] = (e.digest, e.item.published.timestamp() if not isinstance(e.item, (Drill, Page)) else 0.0, e.item.draft)
+    return dates
 
 
 def check(opts: BuildOptions) -> BuildResult:
