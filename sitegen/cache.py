@@ -28,14 +28,13 @@ from .collector import paused
 from .fingerprint import HashRecord, StatSig
 from .problems import BuildError, Problem
 
-CACHE_FORMAT = 15
+CACHE_FORMAT = 16
 FILE_NAME = "cache.sqlite"
 _STAMP = f"{ENGINE_VERSION}/{CACHE_FORMAT}/{sys.version_info[:2]}"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     # stamp: which write made the row, so that a body loaded late comes from the same write
-    "CREATE TABLE IF NOT EXISTS docs (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, value TEXT NOT NULL, texts TEXT NOT NULL, "
-    "stamp TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS docs (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, value BLOB NOT NULL, stamp TEXT NOT NULL)",
     # the documents' HTML, read only when shown: a table of its own keeps the rows every build reads small
     "CREATE TABLE IF NOT EXISTS bodies (rel TEXT PRIMARY KEY, stamp TEXT NOT NULL, html TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS pieces (name TEXT PRIMARY KEY, made_from TEXT NOT NULL, spans TEXT NOT NULL)",
@@ -206,8 +205,8 @@ def read_doc_cache(folder: Path | None, codec: Codec, again: BodyAgain | None = 
         stats, read = {}, {}
         try:
             with paused():  # thousands of objects at once, none of them garbage
-                for rel, size, mtime, value, texts, stamp in conn.execute("SELECT rel, size, mtime, value, texts, stamp FROM docs"):
-                    docs[rel] = codec.loads(value, texts, partial(_lazy_body, _BodyRow(folder, rel, stamp, docs, again)))
+                for rel, size, mtime, value, stamp in conn.execute("SELECT rel, size, mtime, value, stamp FROM docs"):
+                    docs[rel] = codec.loads(value, partial(_lazy_body, _BodyRow(folder, rel, stamp, docs, again)))
                     stat = (size, mtime) if size is not None else None
                     if stat is not None:
                         stats[rel] = stat
@@ -360,8 +359,8 @@ def _write_docs(conn: sqlite3.Connection, docs: DocCache, codec: Codec) -> None:
     for rel, loaded in docs.docs.items():
         old = was.get(rel)
         if old is None or old[0] is not loaded:
-            value, texts, html = codec.dumps(loaded)
-            rows.append((rel, *(docs.stats.get(rel) or (None, None)), value, texts, stamp))
+            value, html = codec.dumps(loaded)
+            rows.append((rel, *(docs.stats.get(rel) or (None, None)), value, stamp))
             bodies.append((rel, stamp, html))
             if len(rows) == 500:  # a few at a time: thousands of documents are never all in memory as JSON
                 _put_docs(conn, rows, bodies)
@@ -375,7 +374,7 @@ def _write_docs(conn: sqlite3.Connection, docs: DocCache, codec: Codec) -> None:
 
 
 def _put_docs(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], bodies: list[tuple[str, str, str]]) -> None:
-    conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?)", rows)
     conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", bodies)
     rows.clear()
     bodies.clear()

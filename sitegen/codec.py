@@ -1,220 +1,157 @@
 """Parsed documents as JSON and back, for the build cache.
 
-Data only: decoding can only build values of the types reachable from the root type's field
-annotations (the engine's frozen dataclasses, strings, numbers, dates, durations, paths), and
-can never run code (unlike pickle or marshal). Anything else raises `ValueError`, which the
-cache treats as a miss.
+Data only: msgspec decodes JSON straight into the engine's frozen dataclasses, in C, from their
+field annotations, and can build nothing but the types those name (strings, numbers, dates,
+durations, tuples, the dataclasses); its two hooks below add Path and Body. Anything else
+raises `ValueError`, which the cache treats as a miss. Decoding can never run code (unlike
+pickle or marshal), apart from the classes' own __post_init__.
 
-Fast because it is typed: a dataclass is written as the JSON array of its field values (its
-class is known from the annotation, so it is not written; only a field that may hold one of
-several classes carries the class's name), JSON is parsed by orjson without hooks, and one
-function per type, made once from the annotations, turns the arrays back. Long texts are
-kept beside the JSON as one string and referenced by [start, end], so they are neither escaped
-nor parsed; items' bodies (`Body`) likewise in a string of their own, which the caller may
-load later (see body.py).
+A value is the JSON array of its fields' values. msgspec decodes one class per field, so a
+field that may hold one of several classes is written with the name of the class it holds
+first in the array, and each class has a decoder of its own. msgspec writes a date with its
+UTC offset only: dates in a named zone are written as their wall time, their zone's name
+and fold at the end of the array, so that a decoded date has the same zone object (and so the
+same offsets and names) as a parsed one. Items' bodies (`Body`) are kept in a string of their
+own and referenced by [start, end]: the caller may load them later (see body.py).
 """
 from __future__ import annotations
 
 import typing
-from dataclasses import fields, is_dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from dataclasses import fields, is_dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, Callable, NamedTuple
 from zoneinfo import ZoneInfo
 
-import orjson
+import msgspec
 
 from .body import Body
 
-Encode = Callable[[Any], Any]
-Decode = Callable[[Any], Any]
-LONG = 256  # characters from which a text field is kept beside the JSON, not inside it
-_ZONES: dict[str, ZoneInfo] = {}
 # The bodies of a decoded value: their string, or what makes a Body that loads [start, end] of it later
 Bodies = str | Callable[[int, int], Body]
+Zone = tuple[str, int] | None  # a date's zone name and fold; None: its offset (or none) says it all
+_ZONES: dict[str, ZoneInfo] = {}
 
 
 class Encoded(NamedTuple):
-    json: str
-    texts: str  # long texts, referenced from the JSON by [start, end]
-    bodies: str  # bodies, likewise
+    json: bytes
+    bodies: str  # the bodies, referenced from the JSON by [start, end]
+
+
+class _Layout(NamedTuple):
+    """How a value of the root is written when its choice field holds `tag`'s class."""
+    decoder: msgspec.json.Decoder[Any]
+    build: Callable[[Any], Any]  # the decoded array -> the value
 
 
 class Codec:
-    """Encodes and decodes values of `root` (a dataclass) as (JSON, long texts)."""
+    """Encodes and decodes values of `root` (a dataclass)."""
 
     def __init__(self, root: type) -> None:
-        self._encoders: dict[Any, Encode] = {}
-        self._decoders: dict[Any, Decode] = {}
-        self._out: list[str] = []
-        self._at = 0
-        self._in = ""
+        self._root = root
         self._bodies_out: list[str] = []
         self._bodies_at = 0
         self._bodies_in: Bodies = ""
-        self._encode_root = self._encoder(root)
-        self._decode_root = self._decoder(root)
+        self._encoder = msgspec.json.Encoder(enc_hook=self._enc_hook)
+        self._fields = _fields(root)
+        self._choice = ""  # the field that may hold one of several classes
+        self._classes: dict[str, type] = {}
+        for name, hint in self._fields:
+            classes = [a for a in typing.get_args(hint) if a is not NoneType] if _is_union(hint) else []
+            if len(classes) > 1 and all(isinstance(c, type) and is_dataclass(c) for c in classes):
+                if self._choice:
+                    raise TypeError(f"{root.__name__}: one field may hold one of several classes, not two")
+                self._choice, self._classes = name, {c.__name__: c for c in classes}
+            elif _optional(hint) is not datetime:
+                _check_dates(hint)
+        self._dates = [n for n, h in self._fields if _optional(h) is datetime]
+        self._class_dates = {tag: [n for n, h in _fields(c) if _optional(h) is datetime] for tag, c in self._classes.items()}
+        for c in self._classes.values():
+            _check_dates(c, top=True)
+        tags: list[str | None] = [*self._classes, None] if self._choice else [None]
+        self._layouts = {tag: self._layout(tag) for tag in tags}
+
+    # The array: [tag, *fields, zones], a date in a named zone as its wall time with its zone in `zones`.
 
     def dumps(self, value: Any) -> Encoded:
-        self._out, self._at, self._bodies_out, self._bodies_at = [], 0, [], 0
+        self._bodies_out, self._bodies_at = [], 0
         try:
-            text = orjson.dumps(self._encode_root(value)).decode()
-            return Encoded(text, "".join(self._out), "".join(self._bodies_out))
+            held = getattr(value, self._choice) if self._choice else None
+            tag = type(held).__name__ if held is not None else None
+            if tag is not None and self._classes.get(tag) is not type(held):
+                raise TypeError(f"the cache cannot hold a {tag} here")
+            zones: list[Zone] = []
+            row: list[Any] = [tag]
+            for name, _ in self._fields:
+                v = getattr(value, name)
+                if name in self._dates:
+                    v = _wall(v, zones)
+                elif name == self._choice and held is not None and self._class_dates[tag]:  # type: ignore[index]
+                    v = replace(v, **{n: _wall(getattr(v, n), zones) for n in self._class_dates[tag]})  # type: ignore[index]
+                row.append(v)
+            row.append(zones)
+            return Encoded(self._encoder.encode(row), "".join(self._bodies_out))
+        except msgspec.EncodeError as exc:
+            raise TypeError(f"the cache cannot hold this value: {exc}") from exc
         finally:
-            self._out, self._bodies_out = [], []
+            self._bodies_out = []
 
-    def loads(self, text: str | bytes, texts: str = "", bodies: Bodies = "") -> Any:
+    def loads(self, data: bytes, bodies: Bodies = "") -> Any:
         """`bodies`: the string dumps() gave, or a function that makes a Body loading a span of it."""
-        self._in, self._bodies_in = texts, bodies
+        self._bodies_in = bodies
         try:
-            return self._decode_root(orjson.loads(text))
-        except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:  # orjson.JSONDecodeError is a ValueError
-            raise ValueError(f"not a cached value: {exc}") from exc
+            layout = self._layouts[_tag(data)]
+            return layout.build(layout.decoder.decode(data))
+        except (msgspec.DecodeError, TypeError, KeyError, IndexError, AttributeError, ValueError, StopIteration) as exc:
+            raise ValueError(f"not a cached value: {exc!r}") from exc  # StopIteration: fewer zones than dates
         finally:
-            self._in, self._bodies_in = "", ""
+            self._bodies_in = ""
 
-    # Encoders: value -> JSON-able, by the declared type.
-
-    def _encoder(self, hint: Any) -> Encode:
-        if hint not in self._encoders:
-            self._encoders[hint] = lambda v: self._encoders[hint](v)  # recursive types: resolved on first use
-            self._encoders[hint] = self._make_encoder(hint)
-        return self._encoders[hint]
-
-    def _make_encoder(self, hint: Any) -> Encode:
-        if hint in (str, Body):  # kept beside the JSON
-            return self._encode_text if hint is str else self._encode_body
-        if hint in _PLAIN_ENCODERS:
-            return _PLAIN_ENCODERS[hint]
-        origin, args = typing.get_origin(hint), typing.get_args(hint)
-        if origin is tuple:
-            return self._tuple_encoder(args)
-        if origin in (typing.Union, UnionType):
-            return self._union_encoder([a for a in args if a is not NoneType])
-        if isinstance(hint, type) and is_dataclass(hint):
-            parts = [(f.name, self._encoder(h)) for f, h in _fields(hint)]
-            return lambda v: [encode(getattr(v, name)) for name, encode in parts]
-        raise TypeError(f"the cache cannot hold a {hint!r}")
-
-    def _tuple_encoder(self, args: tuple[Any, ...]) -> Encode:
-        if args[1:] != (Ellipsis,):  # tuple[str, int, int]: by position
-            each = [self._encoder(a) for a in args]
-            return lambda v: [encode(x) for encode, x in zip(each, v, strict=True)]
-        item = self._encoder(args[0])
-        return lambda v: [item(x) for x in v]
-
-    def _union_encoder(self, classes: list[Any]) -> Encode:
-        """X | None as X or null; a choice of classes as [class name, value]."""
-        if len(classes) == 1:
-            inner = self._encoder(classes[0])
-            return lambda v: None if v is None else inner(v)
-        by_class = {c: (c.__name__, self._encoder(c)) for c in classes}
-
-        def tagged(v: Any) -> Any:
-            if v is None:
-                return None
-            name, encode = by_class[type(v)]
-            return [name, encode(v)]
-
-        return tagged
-
-    def _encode_text(self, value: str) -> Any:
-        if not isinstance(value, str):
-            raise TypeError(f"expected text, got {type(value).__name__}")
-        if len(value) < LONG:
-            return value
-        start = self._at
-        self._out.append(value)
-        self._at += len(value)
-        return [start, self._at]
-
-    def _encode_body(self, value: Body) -> Any:
-        if not isinstance(value, Body):
-            raise TypeError(f"expected a Body, got {type(value).__name__}")
-        text = value.html
-        start = self._bodies_at
-        self._bodies_out.append(text)
-        self._bodies_at += len(text)
-        return [start, self._bodies_at]
-
-    # Decoders: JSON value -> value of the declared type.
-
-    def _decoder(self, hint: Any) -> Decode:
-        if hint not in self._decoders:
-            self._decoders[hint] = lambda v: self._decoders[hint](v)
-            self._decoders[hint] = self._make_decoder(hint)
-        return self._decoders[hint]
-
-    def _make_decoder(self, hint: Any) -> Decode:
-        if hint in (str, Body):
-            return self._decode_text if hint is str else self._decode_body
-        if hint in _PLAIN_DECODERS:
-            return _PLAIN_DECODERS[hint]
-        origin, args = typing.get_origin(hint), typing.get_args(hint)
-        if origin is tuple and args[1:] != (Ellipsis,):
-            return self._fixed_tuple_decoder(args)
-        if origin is tuple:
-            item = self._decoder(args[0])
-            return lambda v: tuple(map(item, v))
-        if origin in (typing.Union, UnionType):
-            return self._union_decoder([a for a in args if a is not NoneType])
-        if isinstance(hint, type) and is_dataclass(hint):
-            return self._dataclass_decoder(hint)
-        raise TypeError(f"the cache cannot hold a {hint!r}")
-
-    def _union_decoder(self, classes: list[Any]) -> Decode:
-        if len(classes) == 1:
-            inner = self._decoder(classes[0])
-            return lambda v: None if v is None else inner(v)
-        by_name = {c.__name__: self._decoder(c) for c in classes}
-        return lambda v: None if v is None else by_name[v[0]](v[1])
-
-    def _dataclass_decoder(self, cls: type) -> Decode:
-        """Straight-line code for one class, made from its own field list (never from cached data),
-        as dataclasses makes __init__: a loop over the fields costs twice as much per object."""
-        env: dict[str, Any] = {"_new": object.__new__, "_put": object.__setattr__, "_cls": cls, "_text": self._decode_text,
-                               "ValueError": ValueError}
-        lines = []
-        for i, (f, hint) in enumerate(_fields(cls)):
-            if hint is str:  # short texts as they are; long ones from beside the JSON
-                value = f"(v[{i}] if v[{i}].__class__ is str else _text(v[{i}]))"
-            elif hint in (int, float, bool):  # as they are: a check each would double the cost
-                value = f"v[{i}]"
+    def _layout(self, tag: str | None) -> _Layout:
+        """The decoder of the array for one class of the choice field, and straight-line code that
+        makes the value from it, written from the classes' own field lists (never from cached
+        data), as dataclasses writes __init__: a loop over the fields costs twice as much, for
+        20,000 documents."""
+        held = self._classes[tag] if tag is not None else NoneType
+        types: list[Any] = [str if tag is not None else NoneType]
+        env: dict[str, Any] = {"_new": object.__new__, "_put": object.__setattr__, "_root": self._root, "_zoned": _zoned}
+        lines = ["def build(row):", "    zones = iter(row[-1])", "    o = _new(_root)"]
+        for i, (name, hint) in enumerate(self._fields, start=1):
+            if name == self._choice:
+                types.append(held)
+                lines.append(f"    item = row[{i}]")
+                lines += [f"    _put(item, {n!r}, _zoned(item.{n}, next(zones)))" for n in self._class_dates.get(tag or "", [])]
+                lines.append(f"    _put(o, {name!r}, item)")
             else:
-                env[f"_d{i}"] = self._decoder(hint)
-                value = f"_d{i}(v[{i}])"
-            lines.append(f"    _put(o, {f.name!r}, {value})")
-        source = (f"def decode(v):\n    if v.__class__ is not list or len(v) != {len(lines)}:\n"
-                  f"        raise ValueError({cls.__name__ + ': expected ' + str(len(lines)) + ' values'!r})\n"
-                  "    o = _new(_cls)\n" + "\n".join(lines) + "\n    return o\n")
-        exec(compile(source, f"<decode {cls.__name__}>", "exec"), env)  # noqa: S102 - code made from the class, not from data
-        return env["decode"]
+                types.append(hint)
+                value = f"_zoned(row[{i}], next(zones))" if name in self._dates else f"row[{i}]"
+                lines.append(f"    _put(o, {name!r}, {value})")
+        lines += ["    if next(zones, 0) != 0:", "        raise ValueError('zones left over')", "    return o"]
+        types.append(tuple[Zone, ...])
+        exec(compile("\n".join(lines), f"<build {self._root.__name__} {tag}>", "exec"), env)  # noqa: S102
+        decoder = msgspec.json.Decoder(tuple[tuple(types)], dec_hook=self._dec_hook)  # type: ignore[misc]
+        return _Layout(decoder, env["build"])
 
-    def _fixed_tuple_decoder(self, args: tuple[Any, ...]) -> Decode:
-        """tuple[str, int, int] and the like: straight-line code, as for a dataclass (a generator
-        over the positions costs twice as much, and there are 100,000 of them at 20,000 posts)."""
-        env: dict[str, Any] = {"ValueError": ValueError}
-        values = []
-        for i, hint in enumerate(args):
-            env[f"_d{i}"] = self._decoder(hint)
-            values.append(f"_d{i}(v[{i}])")
-        source = (f"def decode(v):\n    if v.__class__ is not list or len(v) != {len(args)}:\n"
-                  f"        raise ValueError('expected {len(args)} values')\n"
-                  f"    return ({', '.join(values)},)\n")
-        exec(compile(source, "<decode tuple>", "exec"), env)  # noqa: S102 - code made from the annotation, not from data
-        return env["decode"]
+    def _enc_hook(self, value: Any) -> Any:
+        if isinstance(value, Body):
+            text = value.html
+            start = self._bodies_at
+            self._bodies_out.append(text)
+            self._bodies_at += len(text)
+            return [start, self._bodies_at]
+        if isinstance(value, Path):
+            return str(value)
+        raise TypeError(f"the cache cannot hold a {type(value).__name__}")
 
-    def _decode_text(self, value: Any) -> str:
-        if value.__class__ is str:
-            return value
-        start, end = value
-        if not 0 <= start <= end <= len(self._in):
-            raise ValueError(f"text {start}-{end} is not in the cached texts")
-        return self._in[start:end]
+    def _dec_hook(self, kind: type, value: Any) -> Any:
+        if kind is Path and value.__class__ is str:
+            return Path(value)
+        if kind is Body and value.__class__ is list and len(value) == 2:
+            return self._decode_body(*value)
+        raise ValueError(f"expected a {kind.__name__}, got {type(value).__name__}")
 
-    def _decode_body(self, value: Any) -> Body:
-        start, end = value
+    def _decode_body(self, start: Any, end: Any) -> Body:
         if start.__class__ is not int or end.__class__ is not int or not 0 <= start <= end:
             raise ValueError(f"body {start}-{end} is not a span")
         bodies = self._bodies_in
@@ -225,50 +162,71 @@ class Codec:
         return bodies(start, end)
 
 
-def _fields(cls: type) -> list[tuple[Any, Any]]:
+def _tag(data: bytes) -> str | None:
+    """The class named first in the array (names are identifiers: no escapes to undo)."""
+    if data.startswith(b'["'):
+        end = data.index(b'"', 2)
+        return data[2:end].decode("ascii")
+    if data.startswith(b"[null"):
+        return None
+    raise ValueError("not an array that names its class")
+
+
+def _fields(cls: type) -> list[tuple[str, Any]]:
     hints = typing.get_type_hints(cls)
-    return [(f, hints[f.name]) for f in fields(cls)]
+    return [(f.name, hints[f.name]) for f in fields(cls)]
 
 
-def _checked(kind: type) -> Decode:
-    def check(value: Any) -> Any:
-        if value.__class__ is not kind and not (kind is float and value.__class__ is int):
-            raise ValueError(f"expected {kind.__name__}, got {type(value).__name__}")
-        return value
-
-    return check
+def _is_union(hint: Any) -> bool:
+    return typing.get_origin(hint) in (typing.Union, UnionType)
 
 
-def _encode_datetime(value: datetime) -> list[Any]:
-    """[year, month, day, hour, minute, second, microsecond, fold, zone]: a named zone by its name,
-    so a decoded date has the same zone object (and so the same offsets and names) as a parsed
-    one; a fixed offset in seconds; None for a naive time."""
+def _optional(hint: Any) -> Any:
+    """X for X | None, else the hint itself."""
+    if _is_union(hint):
+        args = [a for a in typing.get_args(hint) if a is not NoneType]
+        return args[0] if len(args) == 1 else hint
+    return hint
+
+
+def _check_dates(hint: Any, top: bool = False, seen: frozenset[Any] = frozenset()) -> None:
+    """A date keeps its zone only as a field of the root or of a class its choice field holds."""
+    if hint in seen:
+        return
+    if hint is datetime and not top:
+        raise TypeError("the cache keeps a date's zone only in a field of the root or of its item (see codec.py)")
+    if isinstance(hint, type) and is_dataclass(hint):
+        for _, h in _fields(hint):
+            if not (top and _optional(h) is datetime):
+                _check_dates(h, seen=seen | {hint})
+        return
+    for arg in typing.get_args(hint):
+        _check_dates(arg, seen=seen | {hint})
+
+
+def _wall(value: datetime | None, zones: list[Zone]) -> datetime | None:
+    """A date as written: its wall time when in a named zone (the zone noted in `zones`)."""
+    if value is None:
+        zones.append(None)
+        return None
     tz = value.tzinfo
-    fields = [value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond, value.fold]
     if isinstance(tz, ZoneInfo):
-        return [*fields, tz.key]
-    if tz is None:
-        return [*fields, None]
-    offset = tz.utcoffset(value)
-    if isinstance(tz, timezone) and offset is not None:
-        return [*fields, offset.total_seconds()]
-    raise TypeError(f"the cache cannot hold a time zone of type {type(tz).__name__}")
+        if tz.key is None:
+            raise TypeError("the cache cannot hold a zone without a name")
+        zones.append((tz.key, value.fold))
+        return value.replace(tzinfo=None, fold=0)
+    offset = value.utcoffset()
+    if offset is not None and offset % timedelta(minutes=1):
+        raise TypeError("the cache cannot hold an offset of seconds")  # JSON dates carry minutes
+    zones.append(None)
+    return value
 
 
-def _as_datetime(value: list[Any]) -> datetime:
-    y, mo, d, h, mi, s, us, fold, zone = value
-    if isinstance(zone, str):
-        tz: tzinfo | None = _ZONES.get(zone) or _ZONES.setdefault(zone, ZoneInfo(zone))
-    else:
-        tz = None if zone is None else timezone(timedelta(seconds=zone))
-    return datetime(y, mo, d, h, mi, s, us, tzinfo=tz, fold=fold)
-
-
-_PLAIN_ENCODERS: dict[Any, Encode] = {
-    int: lambda v: v, float: lambda v: v, bool: lambda v: v, NoneType: lambda v: v, Path: str,
-    datetime: lambda v: _encode_datetime(v), timedelta: lambda v: [v.days, v.seconds, v.microseconds],
-}
-_PLAIN_DECODERS: dict[Any, Decode] = {
-    int: _checked(int), float: _checked(float), bool: _checked(bool), NoneType: _checked(NoneType),
-    Path: lambda v: Path(_checked(str)(v)), datetime: lambda v: _as_datetime(v), timedelta: lambda v: timedelta(v[0], v[1], v[2]),
-}
+def _zoned(value: datetime | None, zone: Zone) -> datetime | None:
+    if zone is None:
+        return value
+    name, fold = zone
+    if value is None or value.tzinfo is not None or fold not in (0, 1):
+        raise ValueError("a date in a named zone is written as its wall time")
+    tz = _ZONES.get(name) or _ZONES.setdefault(name, ZoneInfo(name))
+    return value.replace(tzinfo=tz, fold=fold)
