@@ -17,16 +17,18 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import orjson
 
 from . import ENGINE_VERSION
 from .body import Body
-from .codec import Codec
 from .collector import paused
 from .fingerprint import HashRecord, StatSig
 from .problems import BuildError, Problem
+
+if TYPE_CHECKING:  # the caller brings it: a build with nothing to do never loads msgspec
+    from .codec import Codec
 
 CACHE_FORMAT = 16
 FILE_NAME = "cache.sqlite"

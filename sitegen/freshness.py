@@ -83,14 +83,42 @@ def is_current(inputs: Inputs, opts: BuildOptions) -> bool:
 def stat_inputs(root: Path, now_ns: int) -> tuple[list[StatSig], set[str]]:
     """Stat of every input file, taken before anything is read (so a mid-build edit is seen next
     time), and the files modified too recently for a later edit to be sure to change the mtime."""
-    sigs = [stat_sig(root / "site.toml")]
+    top = os.fspath(root)
+    sigs = [_rel_sig(os.path.join(top, "site.toml"), "site.toml")]
     for folder in ("content", "templates", "static"):
-        for top, dirs, names in os.walk(root / folder):
-            dirs.sort()
-            sigs += [stat_sig(os.path.join(top, name)) for name in sorted(names)]
-    cut = len(os.fspath(root)) + 1  # every path starts with the root and a slash
-    sigs = [(path[cut:], size, mtime) for path, size, mtime in sigs]
+        _stat_folder(top, folder, sigs)
     return sigs, {path for path, _, mtime in sigs if racy(mtime, now_ns)}
+
+
+def _stat_folder(top: str, rel: str, sigs: list[StatSig]) -> None:
+    """As os.walk(followlinks=False) with its folders and files sorted by name: a folder's files,
+    then each of its folders in turn; a folder that cannot be listed counts as empty."""
+    try:
+        with os.scandir(os.path.join(top, rel)) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    folders = []
+    for e in entries:
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not e.is_symlink():  # listed by os.walk, not entered
+                folders.append(e.name)
+        else:
+            sigs.append(_rel_sig(e.path, f"{rel}/{e.name}"))
+    for name in folders:
+        _stat_folder(top, f"{rel}/{name}", sigs)
+
+
+def _rel_sig(path: str, rel: str) -> StatSig:
+    try:
+        st = os.stat(path)
+        return (rel, st.st_size, st.st_mtime_ns)
+    except OSError:
+        return (rel, -1, -1)
 
 
 def _content_sigs(root: Path, paths: set[str]) -> dict[str, tuple[str, str]]:
