@@ -108,7 +108,7 @@ def _stamp_ok(conn: sqlite3.Connection) -> bool:
     return row is not None and row[0] == _STAMP
 
 
-def _reading(folder: Path | None) -> Iterator[sqlite3.Connection]:
+def reading(folder: Path | None) -> Iterator[sqlite3.Connection]:
     """Yields one connection to a current cache, or nothing when there is none to read."""
     if folder is None:
         return
@@ -120,7 +120,7 @@ def _reading(folder: Path | None) -> Iterator[sqlite3.Connection]:
         return
 
 
-def _write(folder: Path, work: Callable[[sqlite3.Connection], None]) -> bool:
+def transaction(folder: Path, work: Callable[[sqlite3.Connection], None]) -> bool:
     """Run `work` in one transaction on a current cache, starting it afresh when it is
     unreadable or from another version (then True). Raises CacheError when the folder cannot take it."""
     for attempt in range(2):
@@ -163,7 +163,7 @@ def _remove(path: Path) -> None:
 
 
 def read_index(folder: Path | None) -> Index:
-    for conn in _reading(folder):
+    for conn in reading(folder):
         head = dict(conn.execute("SELECT name, value FROM meta WHERE name IN ('index', 'rows')").fetchall())
         try:
             v = orjson.loads(head["index"])
@@ -184,7 +184,7 @@ def forget_index(folder: Path) -> None:
         conn.execute("DELETE FROM meta WHERE name = 'index'")
 
     try:
-        _write(folder, work)
+        transaction(folder, work)
     except CacheError:
         pass  # then the index cannot be written afterwards either: the next build is cold
 
@@ -198,7 +198,7 @@ def read_doc_cache(folder: Path | None, codec: Codec, again: BodyAgain | None = 
     """The documents, their bodies left in the file until shown (`again` makes one from its
     source when the file lost it meanwhile)."""
     cache = DocCache()
-    for conn in _reading(folder):
+    for conn in reading(folder):
         assert folder is not None  # a connection means a folder
         row = conn.execute("SELECT value FROM meta WHERE name = 'config'").fetchone()
         if row is None:
@@ -308,10 +308,9 @@ def write_cache(folder: Path, index: Index, docs: DocCache | None, codec: Codec,
         last = previous if previous.rows and found is not None and found[0] == previous.rows else Index()
         _write_rows(conn, "outputs", "path", last.outputs, index.outputs)
         _write_rows(conn, "dates", "rel", last.dates, index.dates)
-        conn.execute("INSERT OR REPLACE INTO meta VALUES ('rows', ?)", (rows,))
-        conn.execute("INSERT OR REPLACE INTO meta VALUES ('index', ?)", (recorded,))
+        conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("rows", rows), ("index", recorded)])
 
-    afresh = _write(folder, work)
+    afresh = transaction(folder, work)
     _remove_leftovers(folder)
     return not afresh
 
@@ -382,29 +381,9 @@ def _put_docs(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], bodies: lis
     bodies.clear()
 
 
-def read_pieces(folder: Path | None, name: str) -> tuple[str, dict[str, tuple[int, int]]] | None:
-    """What output `name` was last made from, and where each of its pieces lies in it."""
-    for conn in _reading(folder):
-        row = conn.execute("SELECT made_from, spans FROM pieces WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            break
-        try:
-            return str(row[0]), {k: (int(s[0]), int(s[1])) for k, s in orjson.loads(row[1]).items()}
-        except (ValueError, TypeError, IndexError, AttributeError):
-            break
-    return None
-
-
-def write_pieces(folder: Path, name: str, made_from: str, spans: dict[str, tuple[int, int]]) -> None:
-    def work(conn: sqlite3.Connection) -> None:
-        conn.execute("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?)", (name, made_from, orjson.dumps(spans).decode()))
-
-    _write(folder, work)
-
-
 def read_made(folder: Path | None, name: str, made_from: str) -> bytes | None:
     """The bytes an output slow to make (a PDF) had when made from `made_from`, if the cache keeps them."""
-    for conn in _reading(folder):
+    for conn in reading(folder):
         try:
             row = conn.execute("SELECT data FROM made WHERE name = ? AND made_from = ?", (name, made_from)).fetchone()
         except sqlite3.Error:
@@ -418,4 +397,4 @@ def write_made(folder: Path, name: str, made_from: str, data: bytes) -> None:
     def work(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT OR REPLACE INTO made VALUES (?, ?, ?)", (name, made_from, data))
 
-    _write(folder, work)
+    transaction(folder, work)

@@ -55,16 +55,7 @@ class Codec:
         self._bodies_in: Bodies = ""
         self._encoder = msgspec.json.Encoder(enc_hook=self._enc_hook)
         self._fields = _fields(root)
-        self._choice = ""  # the field that may hold one of several classes
-        self._classes: dict[str, type] = {}
-        for name, hint in self._fields:
-            classes = [a for a in typing.get_args(hint) if a is not NoneType] if _is_union(hint) else []
-            if len(classes) > 1 and all(isinstance(c, type) and is_dataclass(c) for c in classes):
-                if self._choice:
-                    raise TypeError(f"{root.__name__}: one field may hold one of several classes, not two")
-                self._choice, self._classes = name, {c.__name__: c for c in classes}
-            elif _optional(hint) is not datetime:
-                _check_dates(hint)
+        self._choice, self._classes = _choice_field(root, self._fields)  # ("", {}): none
         self._dates = [n for n, h in self._fields if _optional(h) is datetime]
         self._class_dates = {tag: [n for n, h in _fields(c) if _optional(h) is datetime] for tag, c in self._classes.items()}
         for c in self._classes.values():
@@ -160,6 +151,21 @@ class Codec:
                 raise ValueError(f"body {start}-{end} is not in the cached bodies")
             return Body(bodies[start:end])
         return bodies(start, end)
+
+
+def _choice_field(root: type, hints: list[tuple[str, Any]]) -> tuple[str, dict[str, type]]:
+    """The root's one field that may hold one of several classes, and those classes by name; the
+    other fields checked for dates below their top."""
+    choice: tuple[str, dict[str, type]] = ("", {})
+    for name, hint in hints:
+        classes = [a for a in typing.get_args(hint) if a is not NoneType] if _is_union(hint) else []
+        if len(classes) > 1 and all(isinstance(c, type) and is_dataclass(c) for c in classes):
+            if choice[0]:
+                raise TypeError(f"{root.__name__}: one field may hold one of several classes, not two")
+            choice = (name, {c.__name__: c for c in classes})
+        elif _optional(hint) is not datetime:
+            _check_dates(hint)
+    return choice
 
 
 def _tag(data: bytes) -> str | None:

@@ -12,10 +12,13 @@ pieces as ranges of it, which the writer copies file to file.
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Callable, NamedTuple, Sequence
 
-from .cache import CacheError, read_pieces, write_pieces
+import orjson
+
+from .cache import CacheError, reading, transaction
 from .feeds import _podcast_xml, render_feed_items, render_search_entry, search_items
 from .fingerprint import stat_sig
 from .models import Article, Drill, Episode, Site
@@ -45,7 +48,7 @@ class Pieces:
         self.path: Path | None = None  # the last output, while its pieces may be used
         self.spans: dict[str, Span] = {}
         self.recorded = ""
-        stored = read_pieces(folder, name)
+        stored = _read_spans(folder, name)
         if stored is None:
             return
         self.recorded, spans = stored
@@ -63,9 +66,30 @@ class Pieces:
         if self.folder is None or not self.writable or (spans == self.spans and self.recorded == self.digest):
             return
         try:
-            write_pieces(self.folder, self.name, self.digest, spans)
+            _write_spans(self.folder, self.name, self.digest, spans)
         except CacheError:
             pass  # costs time next build, never correctness
+
+
+def _read_spans(folder: Path | None, name: str) -> tuple[str, dict[str, Span]] | None:
+    """What output `name` was last made from, and where each of its pieces lies in it (the
+    cache's `pieces` table)."""
+    for conn in reading(folder):
+        row = conn.execute("SELECT made_from, spans FROM pieces WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            break
+        try:
+            return str(row[0]), {k: (int(s[0]), int(s[1])) for k, s in orjson.loads(row[1]).items()}
+        except (ValueError, TypeError, IndexError, AttributeError):
+            break
+    return None
+
+
+def _write_spans(folder: Path, name: str, made_from: str, spans: dict[str, Span]) -> None:
+    def work(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?)", (name, made_from, orjson.dumps(spans).decode()))
+
+    transaction(folder, work)
 
 
 def join(head: bytes, parts: Sequence[tuple[str, Part]], tail: bytes, sep: bytes = b"") -> tuple[list[Part], dict[str, Span]]:
