@@ -72,14 +72,15 @@ class Codec:
             tag = type(held).__name__ if held is not None else None
             if tag is not None and self._classes.get(tag) is not type(held):
                 raise TypeError(f"the cache cannot hold a {tag} here")
+            held_dates = self._class_dates[tag] if tag is not None else []
             zones: list[Zone] = []
             row: list[Any] = [tag]
             for name, _ in self._fields:
                 v = getattr(value, name)
                 if name in self._dates:
                     v = _wall(v, zones)
-                elif name == self._choice and held is not None and self._class_dates[tag]:  # type: ignore[index]
-                    v = replace(v, **{n: _wall(getattr(v, n), zones) for n in self._class_dates[tag]})  # type: ignore[index]
+                elif name == self._choice and held_dates:
+                    v = replace(v, **{n: _wall(getattr(v, n), zones) for n in held_dates})
                 row.append(v)
             row.append(zones)
             return Encoded(self._encoder.encode(row), "".join(self._bodies_out))
@@ -112,7 +113,7 @@ class Codec:
             if name == self._choice:
                 types.append(held)
                 lines.append(f"    item = row[{i}]")
-                lines += [f"    _put(item, {n!r}, _zoned(item.{n}, next(zones)))" for n in self._class_dates.get(tag or "", [])]
+                lines += [f"    _put(item, {n!r}, _zoned(item.{n}, next(zones)))" for n in (self._class_dates[tag] if tag is not None else [])]
                 lines.append(f"    _put(o, {name!r}, item)")
             else:
                 types.append(hint)

@@ -84,7 +84,7 @@ def stat_inputs(root: Path, now_ns: int) -> tuple[list[StatSig], set[str]]:
     """Stat of every input file, taken before anything is read (so a mid-build edit is seen next
     time), and the files modified too recently for a later edit to be sure to change the mtime."""
     top = os.fspath(root)
-    sigs = [_rel_sig(os.path.join(top, "site.toml"), "site.toml")]
+    sigs = [("site.toml", *stat_sig(os.path.join(top, "site.toml"))[1:])]
     for folder in ("content", "templates", "static"):
         _stat_folder(top, folder, sigs)
     return sigs, {path for path, _, mtime in sigs if racy(mtime, now_ns)}
@@ -108,17 +108,9 @@ def _stat_folder(top: str, rel: str, sigs: list[StatSig]) -> None:
             if not e.is_symlink():  # listed by os.walk, not entered
                 folders.append(e.name)
         else:
-            sigs.append(_rel_sig(e.path, f"{rel}/{e.name}"))
+            sigs.append((f"{rel}/{e.name}", *stat_sig(e.path)[1:]))
     for name in folders:
         _stat_folder(top, f"{rel}/{name}", sigs)
-
-
-def _rel_sig(path: str, rel: str) -> StatSig:
-    try:
-        st = os.stat(path)
-        return (rel, st.st_size, st.st_mtime_ns)
-    except OSError:
-        return (rel, -1, -1)
 
 
 def _content_sigs(root: Path, paths: set[str]) -> dict[str, tuple[str, str]]:
