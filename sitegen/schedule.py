@@ -11,17 +11,15 @@ import gc
 import multiprocessing
 import os
 import threading
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from .cache import CacheError, Entry, read_made, write_made
-from .collector import in_worker
 from .fingerprint import stat_sig
-from .forked import Forked
+from .forked import Forked, run_all
 from .freshness import altered
 from .guide import PAPER_LABELS, pdf_file_name, qr_svg
 from .models import Site
@@ -244,27 +242,24 @@ def _write_pdf(writer: Writer, pdf: Output, html: bytes, plan: Plan, epoch: int,
     return counts
 
 
-_JOBS: list[Job] = []
-
-
 def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset()) -> list[Counts]:
-    """Run jobs, on every core when it pays. Forked workers inherit the jobs (closures over the
-    site and the staging folder) and write their files themselves; only counts come back.
-    Jobs in `heavy` (whole-archive feeds, PDFs) each get a fresh worker, so no process holds
-    two of them: peak memory stays the parent's plus one job. A few light jobs beside them
-    (a build that changed one post) run in this process meanwhile, rather than in two more forks."""
+    """Run jobs, on every core when it pays, in at most one process per core. Forked workers
+    inherit the jobs (closures over the site and the staging folder) and write their files
+    themselves; only counts come back. Jobs in `heavy` (whole-archive feeds, PDFs) start first,
+    each in a fresh worker, so no process holds two of them; the light ones share workers. A few
+    light jobs beside heavy ones (a build that changed one post) run in this process meanwhile."""
     workers = min(os.cpu_count() or 1, len(jobs))
     if not parallel or workers < 2 or not _may_fork():
         return [job() for job in jobs]
-    global _JOBS
-    _JOBS = jobs
     # Objects the workers inherit are frozen: their garbage collector never walks (and so never
     # copies) the parent's memory. They stay frozen after: they live until the build ends (see build()).
     gc.freeze()
-    try:
-        return _in_workers(jobs, workers, heavy)
-    finally:
-        _JOBS = []
+    light = [i for i in range(len(jobs)) if i not in heavy]
+    here = light if heavy and len(light) <= len(heavy) else []
+    done: dict[int, Counts] = {}
+    done.update(run_all(jobs, sorted(heavy) + [i for i in light if i not in here], workers, alone=heavy,
+                        meanwhile=lambda: done.update((i, jobs[i]()) for i in here)))
+    return [done[i] for i in range(len(jobs))]
 
 
 def _may_fork() -> bool:
@@ -272,35 +267,3 @@ def _may_fork() -> bool:
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
 
 
-def _in_workers(jobs: list[Job], workers: int, heavy: frozenset[int]) -> list[Counts]:
-    """The heavy jobs each in a fresh fork, the light ones in a shared pool, or here when they
-    are no more than the heavy ones."""
-    light = [i for i in range(len(jobs)) if i not in heavy]
-    here = light if heavy and len(light) <= len(heavy) else []
-    shared = [i for i in light if i not in here]
-    with ExitStack() as pools:  # only the pools that get jobs: each fork of a large archive's process costs
-        alone = _each_in_a_fresh_fork(pools, sorted(heavy), workers)
-        pending = _in_a_shared_pool(pools, shared, workers)
-        results = {i: jobs[i]() for i in here}
-        results.update((i, r.get()) for i, r in alone.items())
-        results.update(zip(shared, pending.get() if pending is not None else []))
-    return [results[i] for i in range(len(jobs))]
-
-
-def _each_in_a_fresh_fork(pools: ExitStack, jobs: list[int], workers: int) -> dict[int, AsyncResult[Counts]]:
-    if not jobs:
-        return {}
-    pool = pools.enter_context(multiprocessing.get_context("fork").Pool(min(workers, len(jobs)), maxtasksperchild=1))
-    return {i: pool.apply_async(_run_job, (i,)) for i in jobs}
-
-
-def _in_a_shared_pool(pools: ExitStack, jobs: list[int], workers: int) -> AsyncResult[list[Counts]] | None:
-    if not jobs:
-        return None
-    pool = pools.enter_context(multiprocessing.get_context("fork").Pool(min(workers, len(jobs))))
-    return pool.map_async(_run_job, jobs, chunksize=1)
-
-
-def _run_job(i: int) -> Counts:
-    in_worker()
-    return _JOBS[i]()

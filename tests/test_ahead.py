@@ -146,3 +146,83 @@ def test_a_failure_ahead_fails_the_build_and_keeps_the_last_output(tmp_path: Pat
     assert out["error"] == "the feed broke"
     assert len(out["notes"]) == 1 and out["notes"][0].startswith("raised in a worker process at <string>:")
     assert out["untouched"]
+
+
+_RUN_ALL = """
+import json, os, sys, time
+from sitegen.forked import run_all
+
+def where(i):
+    time.sleep(0.05)
+    return i, os.getpid(), len(os.listdir(f"/proc/{os.getppid()}/task")), _live()
+
+def _live():  # the building process's children alive now
+    with open(f"/proc/{os.getppid()}/task/{os.getppid()}/children") as fh:
+        return len(fh.read().split())
+
+def boom(i):
+    raise ValueError(f"bad item {i}")
+
+calls = [lambda i=i: where(i) for i in range(8)]
+here = []
+done = run_all(calls, [0, 1, 2, 3, 4, 5, 6, 7], 2, alone={0, 1, 2}, meanwhile=lambda: here.append(os.getpid()))
+out = {"done": {i: done[i] for i in sorted(done)}, "me": os.getpid(), "here": here}
+try:
+    run_all([lambda: time.sleep(30), lambda: boom(1)], [0, 1], 2)
+except ValueError as exc:
+    out["error"] = [str(exc), exc.__notes__]
+out["left"] = len(open(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read().split())
+print(json.dumps(out))
+"""
+
+
+def test_run_all_keeps_at_most_n_workers_and_a_fresh_one_for_each_heavy_call():
+    out = json.loads(subprocess.run([sys.executable, "-c", _RUN_ALL], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    done = {int(k): v for k, v in out["done"].items()}
+    assert [done[i][0] for i in range(8)] == list(range(8))
+    pids = [done[i][1] for i in range(8)]
+    assert out["me"] not in pids and out["here"] == [out["me"]]
+    assert len(set(pids[:3])) == 3 and not set(pids[:3]) & set(pids[3:])  # each heavy call alone, in a process of its own
+    assert len(set(pids[3:])) <= 2  # the light ones share processes
+    assert all(d[2] == 1 for d in done.values())  # the building process starts no thread (it may fork again)
+    assert max(d[3] for d in done.values()) <= 2  # never more than two workers alive at once
+    # the first failure is raised with where it happened, and the call still running is stopped
+    assert out["error"][0] == "bad item 1" and out["error"][1][0].startswith("raised in a worker process at")
+    assert out["left"] == 0
+
+
+_KILLED = """
+import os, sys, time
+from sitegen.forked import Forked, run_all
+
+def sleep():
+    time.sleep(0.3)
+    return 1
+
+if os.fork() == 0:  # the build, killed while its workers run
+    def report():
+        print(os.getpid(), flush=True)
+        time.sleep(60)
+    run_all([sleep, sleep, sleep], [0, 1, 2], 2, meanwhile=report)
+    os._exit(0)
+"""
+
+
+def test_a_killed_build_leaves_no_worker_waiting_for_more():
+    """Workers taking one call after another end when the build that sent them is gone."""
+    import os
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    build = int(proc.stdout.readline())
+    with open(f"/proc/{build}/task/{build}/children") as fh:
+        workers = [int(p) for p in fh.read().split()]
+    assert len(workers) == 2
+    os.kill(build, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") and "Z" not in open(f"/proc/{p}/stat").read().split()[2]
+                                              for p in workers):
+        time.sleep(0.05)
+    assert not any(os.path.exists(f"/proc/{p}") and open(f"/proc/{p}/stat").read().split()[2] != "Z" for p in workers)

@@ -74,21 +74,19 @@ def test_a_build_in_a_long_running_process_leaves_the_collector_on(sample: Path,
 
 _WORKER = """
 import gc
-from sitegen import schedule
 from sitegen.collector import paused
-from sitegen.forked import Forked
+from sitegen.forked import Forked, run_all
 
 with paused():
     forked = Forked([gc.isenabled])
     in_forked = forked.result(0)
     forked.close()
-    schedule._JOBS = [gc.isenabled]
-    with __import__("multiprocessing").get_context("fork").Pool(1) as pool:
-        in_pool = pool.apply(schedule._run_job, (0,))
-    print(in_forked, in_pool, gc.isenabled())
+    in_shared = run_all([gc.isenabled], [0], 1)[0]
+    in_alone = run_all([gc.isenabled], [0], 1, alone={0})[0]
+    print(in_forked, in_shared, in_alone, gc.isenabled())
 """
 
 
 def test_forked_workers_collect_again():
     out = subprocess.run([sys.executable, "-c", _WORKER], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["True", "True", "False"]
+    assert out.stdout.split() == ["True", "True", "True", "False"]

@@ -1,5 +1,5 @@
 """The scheduler's processes: heavy jobs each in a fresh worker, a few light ones beside them in
-the build's own process, many in a shared pool; results in the jobs' order whatever ran them.
+the build's own process, many in shared workers; results in the jobs' order whatever ran them.
 
 Each case runs in a fresh interpreter: run_jobs never forks a process with other threads (the
 test session's servers), so it must be asked from one without them."""
