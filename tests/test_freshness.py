@@ -47,11 +47,10 @@ def test_no_folders_no_inputs_but_the_config(tmp_path: Path):
 
 
 def test_a_build_with_nothing_to_do_loads_no_parser_renderer_or_decoder(sample: Path):
-    """(PyYAML it does load: reading site.toml goes through the module that checks authors' text.)"""
     script = ("import sys\nfrom sitegen.cli import main\n"
               f"sys.argv = ['build.py', 'build', '--root', {str(sample)!r}, '-q']\n"
               "main()\n"
-              "print(sorted(m for m in ('markdown', 'jinja2', 'msgspec', 'feedgen', 'lxml', 'weasyprint') if m in sys.modules))\n")
+              "print(sorted(m for m in ('markdown', 'yaml', 'jinja2', 'msgspec', 'feedgen', 'lxml', 'weasyprint') if m in sys.modules))\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=sample)
     assert first.returncode == 0, first.stderr

@@ -3,7 +3,8 @@ import random
 import pytest
 import yaml
 
-from sitegen.frontmatter import MAX_DEPTH, _may_be_unsafe, parse_yaml, split_front_matter
+from sitegen.frontmatter import MAX_DEPTH, parse_yaml, split_front_matter
+from sitegen.strict_yaml import _may_be_unsafe
 
 
 def test_split_front_matter_returns_yaml_body_and_body_line():
