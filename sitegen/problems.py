@@ -31,8 +31,9 @@ class BuildError(Exception):
         self.problems = tuple(sorted(set(problems)))
         super().__init__(self.report())
 
-    def __reduce__(self) -> tuple[type, tuple[tuple[Problem, ...]]]:
-        return (BuildError, (self.problems,))  # raised in a worker process, re-raised here whole
+    def __reduce__(self) -> tuple[type, tuple[tuple[Problem, ...]], dict[str, object]]:
+        # raised in a worker process, re-raised here whole: with its notes (where it was raised)
+        return (BuildError, (self.problems,), self.__dict__)
 
     def report(self) -> str:
         n = len(self.problems)

@@ -119,3 +119,13 @@ def test_each_problem_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytes
 def test_escaping_of_the_file_property() -> None:
     p = Problem("content/episodes/a,b:c.md", 0, "file name does not fit")
     assert p.github_annotation() == "::error file=content/episodes/a%2Cb%3Ac.md::file name does not fit"
+
+
+def test_a_build_error_from_a_worker_process_keeps_its_problems_and_notes():
+    import pickle
+
+    err = BuildError([Problem("content/episodes/x.md", 3, "title: missing"), Problem("site.toml", 0, "bad")])
+    err.add_note("raised in a worker process at parse.py:40")
+    back = pickle.loads(pickle.dumps(err))
+    assert back.problems == err.problems and str(back) == str(err)
+    assert back.__notes__ == ["raised in a worker process at parse.py:40"]
