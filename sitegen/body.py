@@ -2,7 +2,9 @@
 
 A build that reuses the cache decodes every document, yet an unchanged post's body is rarely
 needed: its page is current and its feed item and search entry are reused as bytes. At 20,000
-posts the bodies are 150 MB, so a body read from the cache stays there until asked for.
+posts the bodies are 150 MB, so a body read from the cache stays there: it is read each time
+something asks for it, and never kept. A build that parsed thousands of posts puts their
+bodies there too before it makes its outputs (cache.write_docs).
 """
 from __future__ import annotations
 
@@ -20,10 +22,16 @@ class Body:
 
     @property
     def html(self) -> str:
-        if self._text is None:
-            assert self._load is not None
-            self._text, self._load = self._load(), None
-        return self._text
+        if self._text is not None:
+            return self._text
+        assert self._load is not None
+        # Read again when asked again, never kept: a worker that renders thousands of pages, or the
+        # feed, would otherwise end up holding every body it showed.
+        return self._load()
+
+    def spill(self, load: Callable[[], str]) -> None:
+        """Let go of the text, now kept where `load` reads it from (the cache file)."""
+        self._text, self._load = None, load
 
     @property
     def loaded(self) -> bool:

@@ -82,6 +82,7 @@ class DocCache:
     read: dict[str, tuple[Any, tuple[int, int] | None]] = field(default_factory=dict)  # as read, to skip rewriting
     art: StatSig | None = None  # the show art (project-relative) as a build last found it good: not opened again while it stays so
     media: HashRecord = field(default_factory=dict)  # the media files' content digests, by their last stat
+    written: dict[str, Any] = field(default_factory=dict)  # rel -> document this build wrote already (write_docs)
 
 
 class CacheError(Exception):
@@ -340,10 +341,25 @@ def _remove_leftovers(folder: Path) -> None:
                 pass
 
 
-def _write_docs(conn: sqlite3.Connection, docs: DocCache, codec: Codec) -> None:
-    was = docs.read
+def write_docs(folder: Path, docs: DocCache, codec: Codec, again: BodyAgain | None = None) -> None:
+    """Write the documents parsed since the cache was read now, not with the build's record, and let
+    go of their bodies (read back from their rows when shown): a build that parsed 20,000 posts then
+    makes its outputs without 150 MB of HTML, here or in its workers. CacheError: nothing let go."""
+    stamp = os.urandom(8).hex()
+    spilled: list[tuple[str, Any, list[tuple[Body, int, int]]]] = []
+    transaction(folder, partial(_write_docs, docs=docs, codec=codec, stamp=stamp, spilled=spilled))
+    for rel, loaded, bodies in spilled:
+        row = _BodyRow(folder, rel, stamp, docs.docs, again)
+        for body, start, end in bodies:
+            body.spill(partial(read_body, row, start, end))
+        docs.written[rel] = loaded
 
-    stamp = os.urandom(8).hex()  # this write's: a body loaded later must come from the row it was decoded with
+
+def _write_docs(conn: sqlite3.Connection, docs: DocCache, codec: Codec, stamp: str = "",
+                spilled: list[tuple[str, Any, list[tuple[Body, int, int]]]] | None = None) -> None:
+    """`spilled`, when given, receives each document written with its bodies and their spans."""
+    was = docs.read
+    stamp = stamp or os.urandom(8).hex()  # this write's: a body loaded later must come from the row it was decoded with
 
     def restated() -> Iterator[tuple[int | None, int | None, str]]:
         # the same document under a new stat (a checkout touches every file): the row stays, its stat changes
@@ -359,10 +375,13 @@ def _write_docs(conn: sqlite3.Connection, docs: DocCache, codec: Codec) -> None:
     bodies: list[tuple[str, str, str]] = []
     for rel, loaded in docs.docs.items():
         old = was.get(rel)
-        if old is None or old[0] is not loaded:
-            value, html = codec.dumps(loaded)
+        if (old is None or old[0] is not loaded) and docs.written.get(rel) is not loaded:
+            seen: list[tuple[Body, int, int]] | None = [] if spilled is not None else None
+            value, html = codec.dumps(loaded, seen)
             rows.append((rel, *(docs.stats.get(rel) or (None, None)), value, stamp))
             bodies.append((rel, stamp, html))
+            if spilled is not None and seen is not None:
+                spilled.append((rel, loaded, seen))
             if len(rows) == 500:  # a few at a time: thousands of documents are never all in memory as JSON
                 _put_docs(conn, rows, bodies)
     _put_docs(conn, rows, bodies)
@@ -379,22 +398,3 @@ def _put_docs(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], bodies: lis
     conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", bodies)
     rows.clear()
     bodies.clear()
-
-
-def read_made(folder: Path | None, name: str, made_from: str) -> bytes | None:
-    """The bytes an output slow to make (a PDF) had when made from `made_from`, if the cache keeps them."""
-    for conn in reading(folder):
-        try:
-            row = conn.execute("SELECT data FROM made WHERE name = ? AND made_from = ?", (name, made_from)).fetchone()
-        except sqlite3.Error:
-            return None
-        return bytes(row[0]) if row is not None else None
-    return None
-
-
-def write_made(folder: Path, name: str, made_from: str, data: bytes) -> None:
-    """Keep an output's bytes by what they were made from; one version per output name."""
-    def work(conn: sqlite3.Connection) -> None:
-        conn.execute("INSERT OR REPLACE INTO made VALUES (?, ?, ?)", (name, made_from, data))
-
-    transaction(folder, work)

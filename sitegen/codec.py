@@ -53,6 +53,7 @@ class Codec:
         self._bodies_out: list[str] = []
         self._bodies_at = 0
         self._bodies_in: Bodies = ""
+        self._seen: list[tuple[Body, int, int]] | None = None
         self._encoder = msgspec.json.Encoder(enc_hook=self._enc_hook)
         self._fields = _fields(root)
         self._choice, self._classes = _choice_field(root, self._fields)  # ("", {}): none
@@ -65,8 +66,9 @@ class Codec:
 
     # The array: [tag, *fields, zones], a date in a named zone as its wall time with its zone in `zones`.
 
-    def dumps(self, value: Any) -> Encoded:
-        self._bodies_out, self._bodies_at = [], 0
+    def dumps(self, value: Any, seen: list[tuple[Body, int, int]] | None = None) -> Encoded:
+        """`seen`, when given, receives each Body written with its span in the bodies string."""
+        self._bodies_out, self._bodies_at, self._seen = [], 0, seen
         try:
             held = getattr(value, self._choice) if self._choice else None
             tag = type(held).__name__ if held is not None else None
@@ -87,7 +89,7 @@ class Codec:
         except msgspec.EncodeError as exc:
             raise TypeError(f"the cache cannot hold this value: {exc}") from exc
         finally:
-            self._bodies_out = []
+            self._bodies_out, self._seen = [], None
 
     def loads(self, data: bytes, bodies: Bodies = "") -> Any:
         """`bodies`: the string dumps() gave, or a function that makes a Body loading a span of it."""
@@ -131,6 +133,8 @@ class Codec:
             start = self._bodies_at
             self._bodies_out.append(text)
             self._bodies_at += len(text)
+            if self._seen is not None:
+                self._seen.append((value, start, self._bodies_at))
             return [start, self._bodies_at]
         if isinstance(value, Path):
             return str(value)

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape as html_escape, unescape
-from typing import TYPE_CHECKING, Sequence
+from itertools import chain
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from .models import Article, Drill, Episode, Location, Person, Post, Site
 from .podcast_spec import MAX_TEXT
@@ -33,35 +34,43 @@ SYNTHETIC_VOICE = ("This episode is narrated by a synthetic voice: the script is
 def build_podcast_feed(site: Site, urls: Urls) -> bytes:
     """The whole feed, its items made a batch at a time (see render_feed_items)."""
     parts = render_feed_items(site, urls, site.episodes)
-    if parts is None:  # show notes that fool the split: the whole feed in one go
-        return _podcast_xml(site, urls, site.episodes)
     return b"".join([parts.head, *parts.items, parts.tail])
 
 
 @dataclass(frozen=True, slots=True)
 class FeedParts:
     head: bytes  # the channel, up to the first item
-    items: list[memoryview]  # each episode's <item>, in the order given
+    items: Iterator[memoryview]  # each episode's <item>, in the order given, made as they are taken
     tail: bytes
 
 
-def render_feed_items(site: Site, urls: Urls, episodes: Sequence[Episode]) -> FeedParts | None:
+def render_feed_items(site: Site, urls: Urls, episodes: Sequence[Episode]) -> FeedParts:
     """Each episode's <item> as feedgen writes it, and the channel around them. feedgen takes a
-    batch at a time (one feedgen tree of a ten-year archive takes a hundred MB); None when show
-    notes fool the split into items, and the feed must be made in one go."""
-    made: list[memoryview] = []
-    head = tail = b""
-    for i in range(0, max(len(episodes), 1), FEED_BATCH):
-        batch = list(episodes[i:i + FEED_BATCH])
-        xml = _podcast_xml(site, urls, batch)
-        split = _split_items(xml, [ep.guid for ep in batch])
-        if split is None:
-            return None
+    batch at a time (one feedgen tree of a ten-year archive takes a hundred MB): the first here,
+    for the channel, the others as their items are taken."""
+    batches = [episodes[i:i + FEED_BATCH] for i in range(0, max(len(episodes), 1), FEED_BATCH)]
+    head, first, tail = _feed_batch(site, urls, batches[0])
+    return FeedParts(head, chain(first, (item for batch in batches[1:] for item in _feed_batch(site, urls, batch)[1])), tail)
+
+
+def _feed_batch(site: Site, urls: Urls, batch: Sequence[Episode]) -> tuple[bytes, list[memoryview], bytes]:
+    """The channel before the items, the items, the rest. Show notes that fool the split into
+    items (they may hold any text): the batch made again an episode at a time, where the one
+    item lies between the channel's head and its end, whatever it holds."""
+    xml = _podcast_xml(site, urls, batch)
+    split = _split_items(xml, [ep.guid for ep in batch])
+    if split is not None:
         start, spans, end = split
-        head, tail = xml[:start], xml[end:]
         view = memoryview(xml)
-        made += [view[a:b] for a, b in spans]
-    return FeedParts(head, made, tail)
+        return xml[:start], [view[a:b] for a, b in spans], xml[end:]
+    items = []
+    for ep in batch:
+        xml = _podcast_xml(site, urls, [ep])
+        start, end = xml.find(_ITEM), xml.rfind(_CHANNEL_END)
+        if not 0 < start < end:
+            raise RuntimeError(f"feedgen wrote a feed without the item of {ep.source}")
+        items.append(memoryview(xml)[start:end])
+    return xml[:start], items, xml[end:]
 
 
 FEED_BATCH = 200

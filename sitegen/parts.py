@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple, Sequence, Union
+from typing import Iterable, Iterator, NamedTuple, Union
 
 
 class Range(NamedTuple):
@@ -22,7 +22,7 @@ class Range(NamedTuple):
 
 
 Part = Union[bytes, memoryview, Range]
-Parts = Sequence[Part]
+Parts = Iterable[Part]
 
 CHUNK = 1 << 20  # what the fallback copy and the buffer of new bytes hold at a time
 # copy_file_range cannot do it here (another file system, an old kernel, a special file): copy by hand

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import orjson
 
 from .cache import CacheError, reading, transaction
-from .feeds import _podcast_xml, render_feed_items, render_search_entry, search_items
+from .feeds import render_feed_items, render_search_entry, search_items
 from .fingerprint import stat_sig
 from .models import Article, Drill, Episode, Site
 from .parts import Part, Range
@@ -92,15 +92,17 @@ def _write_spans(folder: Path, name: str, made_from: str, spans: dict[str, Span]
     transaction(folder, work)
 
 
-def join(head: bytes, parts: Sequence[tuple[str, Part]], tail: bytes, sep: bytes = b"") -> tuple[list[Part], dict[str, Span]]:
-    """head + parts (separated by sep) + tail as a list of parts, and the span of each keyed part
-    in the output they make (counted from the parts' sizes, nothing is read). Pieces that were
-    neighbours in the last output become one range with the separator between them, so that a
-    run of unchanged pieces is one copy: two pieces of that file exactly one separator apart were
-    neighbours in it (every other gap holds a second separator), and that file is the one join()
-    made with their spans (same digest, size and mtime)."""
-    spans: dict[str, Span] = {}
-    chunks: list[Part] = [head]
+def join(head: bytes, parts: Iterable[tuple[str, Part]], tail: bytes, sep: bytes = b"",
+         spans: dict[str, Span] | None = None) -> Iterator[Part]:
+    """head + parts (separated by sep) + tail as parts, taken from `parts` one at a time as the
+    writer asks (a cold feed of 10,000 episodes is never all in memory); each keyed part's span
+    in the output they make goes into `spans` (counted from the parts' sizes, nothing is read).
+    Pieces that were neighbours in the last output become one range with the separator between
+    them, so that a run of unchanged pieces is one copy: two pieces of that file exactly one
+    separator apart were neighbours in it (every other gap holds a second separator), and that
+    file is the one join() made with their spans (same digest, size and mtime)."""
+    spans = {} if spans is None else spans
+    yield head
     at, gap = len(head), len(sep)
     run: Range | None = None  # the run of neighbouring ranges so far, ending at `end`
     end = 0
@@ -112,49 +114,50 @@ def join(head: bytes, parts: Sequence[tuple[str, Part]], tail: bytes, sep: bytes
                 end = part.end
             else:
                 if run is not None:
-                    chunks.append(Range(run.path, run.start, end))
+                    yield Range(run.path, run.start, end)
                 if i and sep:
-                    chunks.append(sep)
+                    yield sep
                 run, end = part, part.end
             size = part.end - part.start
         else:
             if run is not None:
-                chunks.append(Range(run.path, run.start, end))
+                yield Range(run.path, run.start, end)
                 run = None
             if i and sep:
-                chunks.append(sep)
-            chunks.append(part)
+                yield sep
+            yield part
             size = len(part)
         spans[key] = (at, at + size)
         at += size
     if run is not None:
-        chunks.append(Range(run.path, run.start, end))
-    chunks.append(tail)
-    return chunks, spans
+        yield Range(run.path, run.start, end)
+    yield tail
 
 
-def build_podcast_feed_reusing(site: Site, urls: Urls, pieces: Pieces, key_of: Callable[[Episode], str]) -> list[Part]:
+def _keeping(pieces: Pieces, head: bytes, parts: Iterable[tuple[str, Part]], tail: bytes, sep: bytes = b"") -> Iterator[Part]:
+    """join(), then the spans kept for the next build: only once the writer has taken every part."""
+    spans: dict[str, Span] = {}
+    yield from join(head, parts, tail, sep, spans)
+    pieces.keep(spans)
+
+
+def build_podcast_feed_reusing(site: Site, urls: Urls, pieces: Pieces, key_of: Callable[[Episode], str]) -> Iterator[Part]:
     """The whole feed as parts; episodes whose item is among `pieces` under the same key are
     not rendered again, their item is a range of the last output."""
     keys = [key_of(ep) for ep in site.episodes]
     stored = [pieces.where(k) for k in keys]
     parts = render_feed_items(site, urls, [ep for ep, piece in zip(site.episodes, stored) if piece is None])
-    if parts is None:  # show notes that fool the split: the whole feed in one go, keep nothing
-        return [_podcast_xml(site, urls, site.episodes)]
-    new = iter(parts.items)
-    output, where = join(parts.head, [(k, piece if piece is not None else next(new)) for k, piece in zip(keys, stored)], parts.tail)
-    pieces.keep(where)
-    return output
+    new = parts.items
+    return _keeping(pieces, parts.head, ((k, piece if piece is not None else next(new)) for k, piece in zip(keys, stored)), parts.tail)
 
 
 def build_search_index_reusing(site: Site, urls: Urls, pieces: Pieces,
-                               key_of: Callable[[Episode | Article | Drill], str]) -> list[Part]:
+                               key_of: Callable[[Episode | Article | Drill], str]) -> Iterator[Part]:
     """The search index as parts; entries among `pieces` under the same key are not made again."""
-    parts: list[tuple[str, Part]] = []
-    for x in search_items(site):
-        key = key_of(x)
-        entry = pieces.where(key)
-        parts.append((key, entry if entry is not None else render_search_entry(x, urls)))
-    output, spans = join(b"[", parts, b"]", b",")
-    pieces.keep(spans)
-    return output
+    def entries() -> Iterator[tuple[str, Part]]:
+        for x in search_items(site):
+            key = key_of(x)
+            entry = pieces.where(key)
+            yield key, entry if entry is not None else render_search_entry(x, urls)
+
+    return _keeping(pieces, b"[", entries(), b"]", b",")

@@ -18,7 +18,7 @@ from .art import read_show_art
 from .assemble import PROGRAM_PATH, assemble_site
 from .assets import read_link_problems, read_static
 from .budget import budget_warnings, published_sizes, storage_warnings
-from .cache import CacheError, DocCache, Entry, Index, close_body_reader, forget_index, read_doc_cache, write_cache
+from .cache import CacheError, DocCache, Entry, Index, close_body_reader, forget_index, read_doc_cache, write_cache, write_docs
 from .config import SiteConfig, config_line
 from .fingerprint import StatSig, racy, stat_sig
 from .freshness import Inputs, config_key, input_signature, is_current, read_inputs
@@ -49,6 +49,7 @@ class Outputs:
 
 
 Progress = Callable[[str], None]
+SPILL_FROM = 1000  # documents parsed, from which their bodies wait in the cache file while outputs are made
 
 
 def _quiet(_: str) -> None:
@@ -75,11 +76,13 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
                         inputs.index.outputs if inputs.index.out_dir == inputs.out_key else ())
     cached = docs if docs is not None and opts.cache else _read_docs(opts, inputs)
     site, loaded, kept = read_site(opts, inputs, cached, progress)
+    reparsed = changed_sources(loaded, cached)
+    if opts.cache and len(reparsed) >= SPILL_FROM:
+        _write_docs_now(inputs, kept)
     # What was read lives until the build ends: out of sight of the collectors that do run (in
     # workers, and in serve), whose full passes over a large archive's documents
     # (hundreds of thousands of objects, none garbage) would cost a second at 20,000 posts.
     gc.freeze()
-    reparsed = changed_sources(loaded, cached)
     if first is not None and _patches(inputs):
         if shown := write_first_pages(site, opts.root, inputs.out_dir, reparsed):
             first(shown)
@@ -92,7 +95,7 @@ def build(opts: BuildOptions, progress: Progress = _quiet, inputs: Inputs | None
     parsed = len(reparsed)
     # What the cache file now holds, for the next build in this process (none unless it holds them
     # all: documents decoded from it load their bodies from it)
-    held = replace(kept, read={rel: (d, kept.stats.get(rel)) for rel, d in kept.docs.items()}) if whole else None
+    held = replace(kept, read={rel: (d, kept.stats.get(rel)) for rel, d in kept.docs.items()}, written={}) if whole else None
     return BuildResult(site, outputs.pages, outputs.stats, time.perf_counter() - started, inputs.out_dir, warnings, parsed, held)
 
 
@@ -100,6 +103,14 @@ def _read_docs(opts: BuildOptions, inputs: Inputs) -> DocCache:
     if not opts.cache:
         return DocCache()
     return read_doc_cache(inputs.cache_dir, DOC_CODEC, partial(body_from_source, inputs.config))
+
+
+def _write_docs_now(inputs: Inputs, docs: DocCache) -> None:
+    """Many documents parsed: into the cache before the outputs are made, their bodies let go."""
+    try:
+        write_docs(inputs.cache_dir, docs, DOC_CODEC, partial(body_from_source, inputs.config))
+    except CacheError:
+        pass  # they stay in memory; the build record reports a cache that cannot be written
 
 
 def read_site(opts: BuildOptions, inputs: Inputs, docs: DocCache, progress: Progress) -> tuple[Site, list[Loaded], DocCache]:

@@ -17,11 +17,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
-from .cache import CacheError, Entry, read_made, write_made
+from .cache import CacheError, Entry
 from .fingerprint import stat_sig
 from .forked import Forked, run_all
 from .freshness import altered
 from .guide import PAPER_LABELS, pdf_file_name, qr_svg
+from .made import read_made, write_made
 from .models import Site
 from .outputs import Output, Plan
 from .parts import Part
@@ -149,13 +150,17 @@ def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Write
     counts, jobs, heavy, pages = _pdf_jobs(site, plan, stale, writer, render, pages, progress, cache_dir)
     progress(f"rendering {len(pages)} of {len(plan.pages)} pages" + (f" and {len(heavy)} PDF guide(s)" if heavy else ""))
     step = max(50, len(pages) // 8)
+    first_pages = len(jobs)
     jobs += [partial(_write_pages, writer, render, pages[i:i + step]) for i in range(0, len(pages), step)]
+    # Each slice of pages in a fresh worker too: one that rendered them all would end up with its
+    # own copy of most of this process's memory (reading an object writes its reference count).
+    fresh = frozenset(range(first_pages, len(jobs)))
     jobs += _generated_jobs(site, stale, writer, heavy, len(jobs))
     # Worth a fork: many pages, both PDFs, or several jobs over a large archive.
     big = len(pages) >= 200 or len(heavy) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)
     if big and len(pages) >= 200:  # many pages for the workers: compile once here, not once in each
         compile_templates(templates)
-    counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy))
+    counts += run_jobs(jobs, parallel=big, heavy=frozenset(heavy), fresh=fresh)
     counts += [writer.keep(name) for name in sorted(stale.keep)]
     counts += [writer.copy(o.path, o.source) for o in stale.copy if o.source is not None]
     return counts + ahead.wait()
@@ -220,7 +225,9 @@ def _render(site: Site, plan: Plan, templates: Any, extra: dict[str, Any], pages
 
 
 def _write_pages(writer: Writer, render: Callable[[list[PageSpec]], dict[str, bytes]], pages: list[PageSpec]) -> Counts:
-    return writer.put_all(render(pages))
+    # a hundred at a time: a slice of a large archive is 50 MB of HTML, never all in memory at once
+    counts = [writer.put_all(render(pages[i:i + 100])) for i in range(0, len(pages), 100)]
+    return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
 
 def _write_made(writer: Writer, outputs: list[Output]) -> Counts:
@@ -242,12 +249,13 @@ def _write_pdf(writer: Writer, pdf: Output, html: bytes, plan: Plan, epoch: int,
     return counts
 
 
-def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset()) -> list[Counts]:
+def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset(), fresh: frozenset[int] = frozenset()) -> list[Counts]:
     """Run jobs, on every core when it pays, in at most one process per core. Forked workers
     inherit the jobs (closures over the site and the staging folder) and write their files
-    themselves; only counts come back. Jobs in `heavy` (whole-archive feeds, PDFs) start first,
-    each in a fresh worker, so no process holds two of them; the light ones share workers. A few
-    light jobs beside heavy ones (a build that changed one post) run in this process meanwhile."""
+    themselves; only counts come back. Jobs in `heavy` (whole-archive feeds, PDFs) start first;
+    they and those in `fresh` each get a fresh worker, so no process holds two of them; the
+    others share workers. A few light jobs beside heavy ones (a build that changed one post) run
+    in this process meanwhile."""
     workers = min(os.cpu_count() or 1, len(jobs))
     if not parallel or workers < 2 or not _may_fork():
         return [job() for job in jobs]
@@ -257,7 +265,7 @@ def run_jobs(jobs: list[Job], parallel: bool, heavy: frozenset[int] = frozenset(
     light = [i for i in range(len(jobs)) if i not in heavy]
     here = light if heavy and len(light) <= len(heavy) else []
     done: dict[int, Counts] = {}
-    done.update(run_all(jobs, sorted(heavy) + [i for i in light if i not in here], workers, alone=heavy,
+    done.update(run_all(jobs, sorted(heavy) + [i for i in light if i not in here], workers, alone=heavy | fresh,
                         meanwhile=lambda: done.update((i, jobs[i]()) for i in here)))
     return [done[i] for i in range(len(jobs))]
 

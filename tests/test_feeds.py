@@ -10,6 +10,7 @@ import re
 import tempfile
 from html import unescape
 from pathlib import Path
+from typing import Iterable
 
 import pytest
 from lxml import etree
@@ -27,7 +28,7 @@ from sitegen.urls import Urls
 from sitegen.write import Staging
 
 
-def read_parts(parts: list[Part]) -> bytes:
+def read_parts(parts: Iterable[Part]) -> bytes:
     """The output the parts make, as the build's writer writes it."""
     with tempfile.TemporaryFile() as fh:
         write_parts(fh.fileno(), parts)
@@ -79,7 +80,7 @@ def test_pieces_of_an_output_changed_since_are_not_used(site_urls, tmp_path: Pat
     site, urls = site_urls
     whole = feeds._podcast_xml(site, urls, site.episodes)
     guid = site.episodes[0].guid
-    build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid)
+    read_parts(build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid))  # keeps its pieces
     path = tmp_path / "podcast.xml"
     path.write_bytes(whole)
     record = Written(path, "v1", *stat_sig(path)[1:])  # what the index says that build wrote
@@ -92,13 +93,19 @@ def test_pieces_of_an_output_changed_since_are_not_used(site_urls, tmp_path: Pat
     assert Pieces(tmp_path, "podcast.xml", "v1", other).where(guid) is None
 
 
-def test_show_notes_that_look_like_an_item_end_fall_back_to_one_pass(site_urls, tmp_path: Path):
+def test_show_notes_that_look_like_an_item_end_are_made_an_episode_at_a_time(site_urls, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     site, urls = site_urls
-    odd = dataclasses.replace(site.episodes[0], body=Body(site.episodes[0].body_html + "\n    </item>\n    <item>\n"))
-    site = dataclasses.replace(site, episodes=(odd, *site.episodes[1:]))
+    odd = dataclasses.replace(site.episodes[1], body=Body(site.episodes[1].body_html + "\n    </item>\n    <item>\n"))
+    site = dataclasses.replace(site, episodes=(site.episodes[0], odd, *site.episodes[2:]))
+    whole = feeds._podcast_xml(site, urls, site.episodes)
+    monkeypatch.setattr(feeds, "FEED_BATCH", 2)  # the odd notes in the second episode of the first batch
     out = read_parts(build_podcast_feed_reusing(site, urls, published(tmp_path, "podcast.xml"), lambda ep: ep.guid))
-    assert out == feeds._podcast_xml(site, urls, site.episodes)
+    assert out == whole
     assert len(etree.fromstring(out).findall("channel/item")) == len(site.episodes)
+    # its pieces are kept like any other: the next feed reuses them all, rendering nothing
+    monkeypatch.setattr(feeds, "_podcast_xml", lambda *a: pytest.fail("rendered again"))
+    pieces = published(tmp_path, "podcast.xml", out)
+    assert all(pieces.where(ep.guid) is not None for ep in site.episodes)
 
 
 def test_search_index_from_stored_pieces_equals_fresh(site_urls, tmp_path: Path):

@@ -23,7 +23,8 @@ def test_reused_pieces_and_new_ones_join_to_the_same_bytes(sep: bytes, seed: int
     rng = random.Random(seed)
     texts = {f"k{i}": bytes(rng.choice(b"abcxyz") for _ in range(rng.randrange(0, 6))) for i in range(rng.randrange(1, 30))}
     last = tmp_path / "last"
-    chunks, spans = join(b"[", list(texts.items()), b"]", sep)
+    spans: dict[str, tuple[int, int]] = {}
+    chunks = list(join(b"[", list(texts.items()), b"]", sep, spans))
     whole = _write(last, chunks)
     assert whole == b"[" + sep.join(texts.values()) + b"]"
     assert all(whole[a:b] == texts[k] for k, (a, b) in spans.items())
@@ -33,7 +34,8 @@ def test_reused_pieces_and_new_ones_join_to_the_same_bytes(sep: bytes, seed: int
     items = [(k, b"new" + v) if rng.random() < 0.3 else (k, v) for k, v in items]
     items.insert(rng.randrange(0, len(items) + 1), ("added", b"fresh"))
     parts = [(k, Range(last, *spans[k]) if k in texts and v == texts[k] else v) for k, v in items]
-    chunks2, spans2 = join(b"[", parts, b"]", sep)
+    spans2: dict[str, tuple[int, int]] = {}
+    chunks2 = list(join(b"[", iter(parts), b"]", sep, spans2))  # taken one at a time, as the writer takes them
     new = _write(tmp_path / "new", chunks2)
     assert new == b"[" + sep.join(v for _, v in items) + b"]"
     assert all(new[a:b] == v for (k, v), (a, b) in zip(items, (spans2[k] for k, _ in items)))
@@ -42,7 +44,8 @@ def test_reused_pieces_and_new_ones_join_to_the_same_bytes(sep: bytes, seed: int
 def test_a_run_of_neighbours_is_one_copy(tmp_path: Path):
     last = tmp_path / "last"
     last.write_bytes(b"[aa,bb,cc,dd]")
-    chunks, spans = join(b"[", [("a", Range(last, 1, 3)), ("b", Range(last, 4, 6)), ("c", Range(last, 7, 9)),
-                                ("x", b"xx"), ("d", Range(last, 10, 12))], b"]", b",")
+    spans: dict[str, tuple[int, int]] = {}
+    chunks = list(join(b"[", [("a", Range(last, 1, 3)), ("b", Range(last, 4, 6)), ("c", Range(last, 7, 9)),
+                              ("x", b"xx"), ("d", Range(last, 10, 12))], b"]", b",", spans))
     assert chunks == [b"[", Range(last, 1, 9), b",", b"xx", b",", Range(last, 10, 12), b"]"]
     assert spans == {"a": (1, 3), "b": (4, 6), "c": (7, 9), "x": (10, 12), "d": (13, 15)}

@@ -22,16 +22,18 @@ def job(folder, i):
     return i, 1
 
 folder, count, parallel, heavy = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", frozenset(json.loads(sys.argv[4]))
-counts = run_jobs([partial(job, folder, i) for i in range(count)], parallel=parallel, heavy=heavy)
+fresh = frozenset(json.loads(sys.argv[5]))
+counts = run_jobs([partial(job, folder, i) for i in range(count)], parallel=parallel, heavy=heavy, fresh=fresh)
 assert counts == [(i, 1) for i in range(count)], counts
 where = {int(p.name.split("-")[0]): int(p.name.split("-")[1]) for p in folder.iterdir()}
 print(json.dumps({"me": os.getpid(), "where": where}))
 """
 
 
-def _run(folder: Path, count: int, parallel: bool, heavy: set[int]) -> tuple[int, dict[int, int]]:
+def _run(folder: Path, count: int, parallel: bool, heavy: set[int], fresh: set[int] = set()) -> tuple[int, dict[int, int]]:
     folder.mkdir()
-    out = subprocess.run([sys.executable, "-c", _SCRIPT, str(folder), str(count), "1" if parallel else "0", json.dumps(sorted(heavy))],
+    out = subprocess.run([sys.executable, "-c", _SCRIPT, str(folder), str(count), "1" if parallel else "0", json.dumps(sorted(heavy)),
+                          json.dumps(sorted(fresh))],
                          cwd=ROOT, capture_output=True, text=True, check=True)
     found = json.loads(out.stdout)
     return found["me"], {int(k): v for k, v in found["where"].items()}
@@ -55,3 +57,11 @@ def test_without_heavy_jobs_or_when_told_not_to_fork(tmp_path: Path):
     assert me not in where.values()
     me, where = _run(tmp_path / "b", 4, False, {0})
     assert set(where.values()) == {me}
+
+
+def test_fresh_jobs_each_get_a_worker_of_their_own(tmp_path: Path):
+    """Slices of pages: a worker that rendered them all would copy most of the build's memory."""
+    me, where = _run(tmp_path / "jobs", 7, True, set(), fresh={0, 1, 2, 3})
+    fresh = [where[i] for i in range(4)]
+    assert me not in where.values() and len(set(fresh)) == 4
+    assert not set(fresh) & {where[i] for i in range(4, 7)}
