@@ -63,6 +63,8 @@ def _feed_batch(site: Site, urls: Urls, batch: Sequence[Episode]) -> tuple[bytes
         start, spans, end = split
         view = memoryview(xml)
         return xml[:start], [view[a:b] for a, b in spans], xml[end:]
+    if not batch:
+        raise RuntimeError("feedgen wrote a feed without the end of its channel")
     items = []
     for ep in batch:
         xml = _podcast_xml(site, urls, [ep])

@@ -51,7 +51,9 @@ class NoWriter:
         return 0, 0
 
     def put_parts(self, name: str, parts: Iterable[Part]) -> Counts:
-        return 0, 0  # the parts were made (so rendering errors showed up): nothing to copy
+        for _ in parts:  # made as they are taken: taken, so that rendering errors show up
+            pass
+        return 0, 0
 
     def keep(self, name: str) -> Counts:
         return 0, 0
@@ -152,9 +154,10 @@ def make_outputs(site: Site, root: Path, plan: Plan, stale: Stale, writer: Write
     step = max(50, len(pages) // 8)
     first_pages = len(jobs)
     jobs += [partial(_write_pages, writer, render, pages[i:i + step]) for i in range(0, len(pages), step)]
-    # Each slice of pages in a fresh worker too: one that rendered them all would end up with its
-    # own copy of most of this process's memory (reading an object writes its reference count).
-    fresh = frozenset(range(first_pages, len(jobs)))
+    # Thousands of pages: each slice in a fresh worker too. One that rendered them all would end up
+    # with its own copy of most of this process's memory (reading an object writes its reference
+    # count); for a few pages a fork of a large archive's process would cost more than it saves.
+    fresh = frozenset(range(first_pages, len(jobs))) if len(pages) >= LARGE_ARCHIVE else frozenset()
     jobs += _generated_jobs(site, stale, writer, heavy, len(jobs))
     # Worth a fork: many pages, both PDFs, or several jobs over a large archive.
     big = len(pages) >= 200 or len(heavy) > 1 or (len(jobs) > 2 and len(site.episodes) + len(site.articles) >= 1000)

@@ -210,3 +210,20 @@ def test_feed_and_index_after_one_edit_equal_a_cold_build(edit: str, site_urls, 
     assert len(copies) == {"change": 4, "removal": 4, "addition": 2}[edit]
     assert (out / "podcast.xml").read_bytes() == feeds.build_podcast_feed(after, urls)
     assert (out / "search.json").read_bytes() == feeds.build_search_index(after, urls)
+
+
+def test_a_check_makes_the_whole_archive_outputs_it_does_not_write():
+    """The feed's parts are made as they are taken: a check takes them all, so a rendering
+    error in any episode still fails it."""
+    from sitegen.schedule import NoWriter
+
+    taken: list[int] = []
+
+    def parts() -> Iterable[Part]:
+        taken.append(1)
+        yield b"<rss>"
+        taken.append(2)
+        yield b"</rss>"
+
+    assert NoWriter().put_parts("podcast.xml", parts()) == (0, 0)
+    assert taken == [1, 2]
