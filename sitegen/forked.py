@@ -33,11 +33,7 @@ class Forked:
     def result(self, i: int) -> Any:
         """The i-th call's result, once the process has it; the call's exception is raised here."""
         while len(self._got) <= i:
-            try:
-                self._got.append(self._results.recv())
-            except EOFError:
-                self._process.join()
-                raise RuntimeError(f"a worker process ended without its result (exit code {self._process.exitcode})") from None
+            self._got.append(_receive(self._results, self._process))
         ok, value = self._got[i]
         if not ok:
             raise value
@@ -67,11 +63,7 @@ class Worker:
 
     def receive(self) -> Any:
         """The result of the call last sent; its exception is raised here."""
-        try:
-            ok, value = self.connection.recv()
-        except EOFError:
-            self._process.join()
-            raise RuntimeError(f"a worker process ended without its result (exit code {self._process.exitcode})") from None
+        ok, value = _receive(self.connection, self._process)
         self._busy = False
         if not ok:
             raise value
@@ -131,6 +123,15 @@ def _fill(calls: Sequence[Callable[[], Any]], queue: deque[int], busy: dict[Conn
         worker = idle.pop() if idle and i not in alone else Worker(calls)
         worker.send(i)
         busy[worker.connection] = (worker, i)
+
+
+def _receive(conn: Connection, process: Any) -> tuple[bool, Any]:
+    """(ok, the result or the exception) as the process sent it."""
+    try:
+        return cast(tuple[bool, Any], conn.recv())
+    except EOFError:
+        process.join()
+        raise RuntimeError(f"a worker process ended without its result (exit code {process.exitcode})") from None
 
 
 def _start(process: Any, ours: Connection, theirs: Connection) -> None:
