@@ -229,13 +229,16 @@ def _render(site: Site, plan: Plan, templates: Any, extra: dict[str, Any], pages
 
 def _write_pages(writer: Writer, render: Callable[[list[PageSpec]], dict[str, bytes]], pages: list[PageSpec]) -> Counts:
     # a hundred at a time: a slice of a large archive is 50 MB of HTML, never all in memory at once
-    counts = [writer.put_all(render(pages[i:i + 100])) for i in range(0, len(pages), 100)]
-    return sum(c[0] for c in counts), sum(c[1] for c in counts)
+    return _total([writer.put_all(render(pages[i:i + 100])) for i in range(0, len(pages), 100)])
 
 
 def _write_made(writer: Writer, outputs: list[Output]) -> Counts:
     counts = [writer.put_parts(o.path, o.parts()) for o in outputs if o.parts is not None]
     counts.append(writer.put_all({o.path: o.make() for o in outputs if o.make is not None}))
+    return _total(counts)
+
+
+def _total(counts: list[Counts]) -> Counts:
     return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
 
